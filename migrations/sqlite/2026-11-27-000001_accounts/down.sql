@@ -1,0 +1,4 @@
+DROP TABLE api_tokens;
+DROP TABLE email_tokens;
+DROP TABLE sessions;
+DROP TABLE users;

@@ -1,0 +1,2 @@
+DROP TABLE rate_limit_counters;
+DROP TABLE email_outbox;

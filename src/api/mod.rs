@@ -1,0 +1,40 @@
+//! The JSON API (`/api/v1`): the same services as the pages, errors as problem+json.
+
+pub mod me;
+pub mod tokens;
+pub mod users;
+
+use actix_web::error::JsonPayloadError;
+use actix_web::{HttpRequest, web};
+
+use crate::error::AppError;
+
+/// Largest JSON body accepted.
+pub const JSON_BODY_LIMIT: usize = 256 * 1024;
+
+/// Turns JSON extraction failures into clear 4xx problems.
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(JSON_BODY_LIMIT)
+        .error_handler(|err: JsonPayloadError, _req: &HttpRequest| {
+            let app = match err {
+                JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
+                JsonPayloadError::ContentType => AppError::BadRequest("error-415"),
+                _ => AppError::BadRequest("error-json-invalid"),
+            };
+            app.into()
+        })
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .app_data(json_config())
+            .route("/users", web::post().to(users::register))
+            .route("/tokens", web::post().to(tokens::create))
+            .route("/tokens", web::get().to(tokens::list))
+            .route("/tokens/current", web::delete().to(tokens::revoke_current))
+            .route("/tokens/{id}", web::delete().to(tokens::revoke))
+            .route("/me", web::get().to(me::me)),
+    );
+}

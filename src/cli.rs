@@ -1,0 +1,201 @@
+//! Command line: `serve` (default), `migrate`, `user create|set-role`, `demo`.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{RawSettings, Settings};
+use crate::domain::role::Role;
+use crate::services::{demo, users_admin};
+use crate::startup::Application;
+use crate::state::AppState;
+
+/// IdeaBox — public consultation on draft plans.
+#[derive(Parser)]
+#[command(name = "ideabox", version, about)]
+struct Cli {
+    /// Config file with KEY=value lines (same keys as the environment variables).
+    #[arg(long, global = true, env = "IDEABOX_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web site and API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Load demo data (idempotent) and print the demo accounts created.
+    Demo,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Public display name.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_role, default_value = "citizen")]
+        role: Role,
+        /// Mark the email as already verified.
+        #[arg(long)]
+        verified: bool,
+        /// Read the password from the first line of standard input (otherwise one is generated
+        /// and printed once).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Change an account's role (its sessions end, so it applies at once).
+    SetRole {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+}
+
+fn parse_role(raw: &str) -> Result<Role, String> {
+    Role::parse(raw).ok_or_else(|| "expected citizen, moderator, drafter or admin".to_owned())
+}
+
+fn load_settings(config: Option<&std::path::Path>) -> Result<Settings, String> {
+    RawSettings::from_environment(config)
+        .and_then(|raw| raw.validate())
+        .map_err(|e| e.to_string())
+}
+
+/// Entry point used by `main.rs`.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match load_settings(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(line) => {
+            eprintln!("ideabox: {line}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init(&settings.log_filter, settings.log_format);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => migrate(settings),
+        Command::User(cmd) => with_state(settings).and_then(|(rt, state)| rt.block_on(user(&state, cmd))),
+        Command::Demo => with_state(settings).and_then(|(rt, state)| rt.block_on(run_demo(&state))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("ideabox: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings).await?;
+        let state = app.state();
+        tracing::info!(
+            url = %state.settings.base_url,
+            port = app.port(),
+            database = ?state.db.backend(),
+            "IdeaBox is listening"
+        );
+        app.run_until_stopped().await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+fn migrate(settings: Settings) -> anyhow::Result<()> {
+    let db = crate::db::Db::connect(&settings)?;
+    let applied = db.migrate()?;
+    println!("{applied} migration(s) applied");
+    Ok(())
+}
+
+/// A runtime and migrated state for the one-shot commands.
+fn with_state(settings: Settings) -> anyhow::Result<(tokio::runtime::Runtime, AppState)> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let state = AppState::build(settings)?;
+    state.db.migrate()?;
+    Ok((runtime, state))
+}
+
+async fn user(state: &AppState, cmd: UserCommand) -> anyhow::Result<()> {
+    match cmd {
+        UserCommand::Create { email, name, role, verified, password_stdin } => {
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+            } else {
+                (crate::auth::tokens::random_token().map_err(|e| anyhow::anyhow!("{e}"))?[..20].to_owned(), true)
+            };
+            let id = users_admin::create_user(state, &email, &name, role, verified, &password)
+                .await
+                .map_err(describe)?;
+            println!("created user {id} <{email}> with role {role}{}", if verified { " (verified)" } else { "" });
+            if generated {
+                println!("password (shown once): {password}");
+            }
+        }
+        UserCommand::SetRole { email, role } => {
+            let user = users_admin::find_by_email(state, &email)
+                .await
+                .map_err(describe)?
+                .ok_or_else(|| anyhow::anyhow!("no account with email {email}"))?;
+            let st = state.clone();
+            let id = user.id();
+            crate::db::run_blocking(move || users_admin::set_role_sync(&st, None, id, role))
+                .await
+                .map_err(describe)?;
+            println!("{email} is now {role}; their sessions were ended");
+        }
+    }
+    Ok(())
+}
+
+async fn run_demo(state: &AppState) -> anyhow::Result<()> {
+    let report = demo::load(state).await.map_err(describe)?;
+    println!(
+        "organisation {}: {}",
+        demo::DEMO_ORGANISATION,
+        if report.created_organisation { "created" } else { "already present" }
+    );
+    println!(
+        "consultation {}: {}",
+        demo::DEMO_CONSULTATION,
+        if report.created_consultation { "created" } else { "already present" }
+    );
+    for (role, email, password) in &report.new_accounts {
+        println!("{role:<9} {email}  password: {password}   (shown once)");
+    }
+    for (role, email) in &report.existing_accounts {
+        println!("{role:<9} {email}  (already present; use `ideabox user` or the reset link to get in)");
+    }
+    Ok(())
+}
+
+/// Turns a service error into a readable command-line message.
+fn describe(err: crate::error::AppError) -> anyhow::Error {
+    match err {
+        crate::error::AppError::Validation(fields) => {
+            let text: Vec<String> = fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, crate::i18n::text(crate::domain::lang::Lang::En, f.code)))
+                .collect();
+            anyhow::anyhow!("{}", text.join("; "))
+        }
+        other => anyhow::anyhow!("{} ({})", crate::i18n::text(crate::domain::lang::Lang::En, other.message_key()), other),
+    }
+}

@@ -1,0 +1,294 @@
+//! Database access: one connection type over SQLite and PostgreSQL, pools, pragmas, migrations.
+//!
+//! Reads go through `Db::read`; writes through `Db::write`, a transaction that on SQLite starts
+//! with `BEGIN IMMEDIATE` on a single writer connection, so concurrent writers queue instead of
+//! failing with "database is locked". Both run on the blocking thread pool.
+
+pub mod models;
+pub mod schema;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{CustomizeConnection, ManageConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use secrecy::ExposeSecret;
+
+use crate::config::{DatabaseUrl, Settings, SqliteSynchronous};
+use crate::error::AppError;
+
+/// A connection to either backend; queries written once run on both.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Which database engine a pool talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Any PostgreSQL advisory-lock key works as long as every instance uses the same one.
+const MIGRATION_LOCK_KEY: i64 = 0x1DEA_B0C5;
+
+/// Opens connections for the backend named by the URL (the derived `establish` hides errors).
+#[derive(Clone, Debug)]
+pub struct Manager {
+    target: String,
+    backend: Backend,
+}
+
+impl ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, Self::Error> {
+        match self.backend {
+            Backend::Postgres => diesel::PgConnection::establish(&self.target).map(AnyConnection::Postgresql),
+            Backend::Sqlite => diesel::SqliteConnection::establish(&self.target).map(AnyConnection::Sqlite),
+        }
+        .map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        match conn {
+            AnyConnection::Postgresql(c) => {
+                AnsiTransactionManager::is_broken_transaction_manager(c)
+            }
+            AnyConnection::Sqlite(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
+        }
+    }
+}
+
+/// Per-connection SQLite settings (only WAL persists in the file; the rest must be set each time).
+#[derive(Debug)]
+struct SqlitePragmas {
+    synchronous: SqliteSynchronous,
+}
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = conn {
+            // busy_timeout first, so the WAL switch itself waits for other processes.
+            let pragmas = [
+                "PRAGMA busy_timeout = 5000;".to_owned(),
+                "PRAGMA journal_mode = WAL;".to_owned(),
+                format!("PRAGMA synchronous = {};", self.synchronous.as_pragma()),
+                "PRAGMA foreign_keys = ON;".to_owned(),
+            ];
+            for pragma in pragmas {
+                c.batch_execute(&pragma).map_err(diesel::r2d2::Error::QueryError)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+pub type Pool = diesel::r2d2::Pool<Manager>;
+pub type PooledConn = diesel::r2d2::PooledConnection<Manager>;
+
+/// The application's handle on the database: a read pool and a write pool.
+#[derive(Clone)]
+pub struct Db {
+    read: Pool,
+    write: Pool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Opens the pools (creating the SQLite folder if needed). Fails fast on a bad URL.
+    pub fn connect(settings: &Settings) -> anyhow::Result<Db> {
+        match &settings.database_url {
+            DatabaseUrl::Sqlite { path } => {
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        anyhow::anyhow!("cannot create database folder {}: {e}", parent.display())
+                    })?;
+                }
+                let manager = Manager {
+                    target: path.to_string_lossy().into_owned(),
+                    backend: Backend::Sqlite,
+                };
+                let pragmas = || Box::new(SqlitePragmas { synchronous: settings.sqlite_synchronous });
+                // One writer: SQLite allows one write transaction at a time anyway, and queuing
+                // in the pool is fairer and faster than spinning on SQLITE_BUSY.
+                let write = build_pool(manager.clone(), 1, Some(pragmas()))?;
+                let read = build_pool(manager, settings.database_pool_size, Some(pragmas()))?;
+                Ok(Db { read, write, backend: Backend::Sqlite })
+            }
+            DatabaseUrl::Postgres { url } => {
+                let manager = Manager {
+                    target: url.expose_secret().to_owned(),
+                    backend: Backend::Postgres,
+                };
+                let pool = build_pool(manager, settings.database_pool_size, None)?;
+                Ok(Db { read: pool.clone(), write: pool, backend: Backend::Postgres })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies pending migrations; safe when several instances start together.
+    pub fn migrate(&self) -> anyhow::Result<usize> {
+        let mut conn = self.write.get()?;
+        run_migrations(&mut conn)
+    }
+
+    /// Runs a read on the blocking pool.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.read.clone();
+        run_blocking(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+    }
+
+    /// Runs a write transaction on the blocking pool (committed only if `f` returns Ok).
+    pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        run_blocking(move || db.write_sync(f)).await
+    }
+
+    /// The synchronous form of `write`, for the command line and background work.
+    pub fn write_sync<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, AppError>,
+    {
+        let mut conn = self.write.get()?;
+        transaction(&mut conn, f)
+    }
+
+    /// The synchronous form of `read`.
+    pub fn read_sync<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, AppError>,
+    {
+        let mut conn = self.read.get()?;
+        f(&mut conn)
+    }
+}
+
+fn build_pool(
+    manager: Manager,
+    max_size: u32,
+    customizer: Option<Box<SqlitePragmas>>,
+) -> anyhow::Result<Pool> {
+    let mut builder = diesel::r2d2::Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1))
+        // r2d2 waits 30 s by default before reporting a bad URL; fail sooner.
+        .connection_timeout(Duration::from_secs(5));
+    if let Some(c) = customizer {
+        builder = builder.connection_customizer(c);
+    }
+    // Connect once by hand first: the pool would only report a timeout, not the real error.
+    let probe = manager.connect().map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+    drop(probe);
+    Ok(builder.build_unchecked(manager))
+}
+
+/// A transaction that takes SQLite's write lock up front (`BEGIN IMMEDIATE`): a deferred
+/// transaction that reads first cannot wait for the lock and fails with "database is locked".
+pub fn transaction<T, F>(conn: &mut AnyConnection, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, AppError>,
+{
+    match conn {
+        AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(err) => {
+            if let Err(rollback) = <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn) {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(err)
+        }
+    }
+}
+
+/// Runs blocking work on the blocking pool, keeping the caller's tracing span.
+pub async fn run_blocking<T, F>(f: F) -> Result<T, AppError>
+where
+    F: FnOnce() -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(f))
+        .await
+        .map_err(|e| AppError::internal(anyhow::anyhow!("blocking task failed: {e}")))?
+}
+
+/// Applies pending migrations on one connection.
+pub fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<usize> {
+    let to_err = |e: Box<dyn std::error::Error + Send + Sync>| anyhow::anyhow!("migration failed: {e}");
+    match conn {
+        AnyConnection::Sqlite(c) => Ok(c.run_pending_migrations(SQLITE_MIGRATIONS).map_err(to_err)?.len()),
+        AnyConnection::Postgresql(c) => {
+            // Instances that start together would otherwise race to create the same tables.
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
+            let result = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()).map_err(to_err);
+            c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
+            result
+        }
+    }
+}
+
+/// Reverts every migration (used by the migration round-trip test).
+pub fn revert_all_migrations(conn: &mut AnyConnection) -> anyhow::Result<usize> {
+    let to_err = |e: Box<dyn std::error::Error + Send + Sync>| anyhow::anyhow!("revert failed: {e}");
+    match conn {
+        AnyConnection::Sqlite(c) => Ok(c.revert_all_migrations(SQLITE_MIGRATIONS).map_err(to_err)?.len()),
+        AnyConnection::Postgresql(c) => Ok(c.revert_all_migrations(POSTGRES_MIGRATIONS).map_err(to_err)?.len()),
+    }
+}
+
+/// Opens one connection outside any pool (migration tests, tools).
+pub fn connect_single(url: &DatabaseUrl) -> anyhow::Result<AnyConnection> {
+    Ok(match url {
+        DatabaseUrl::Sqlite { path } => AnyConnection::Sqlite(diesel::SqliteConnection::establish(
+            &path.to_string_lossy(),
+        )?),
+        DatabaseUrl::Postgres { url } => AnyConnection::Postgresql(diesel::PgConnection::establish(url.expose_secret())?),
+    })
+}
+
+/// Whether a path looks like an SQLite database that exists.
+pub fn sqlite_exists(path: &Path) -> bool {
+    path.is_file()
+}
+
+/// The current time as stored in the database (UTC, microsecond precision on both backends).
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    // PostgreSQL keeps microseconds; truncate so values round-trip identically on both backends.
+    chrono::Timelike::with_nanosecond(&now, now.and_utc().timestamp_subsec_micros() * 1000).unwrap_or(now)
+}

@@ -1,0 +1,21 @@
+//! Row structs and their queries, one module per table.
+
+pub mod api_tokens;
+pub mod consultations;
+pub mod email_tokens;
+pub mod outbox;
+pub mod rate_limits;
+pub mod sessions;
+pub mod users;
+
+/// Runs the same diesel expression on the concrete connection inside `AnyConnection`, for the
+/// few query forms the multi-backend wrapper cannot express (upserts, row locking).
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::AnyConnection::Sqlite($c) => $body,
+            $crate::db::AnyConnection::Postgresql($c) => $body,
+        }
+    };
+}

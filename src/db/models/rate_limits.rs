@@ -1,0 +1,43 @@
+//! The `rate_limit_counters` table: fixed-window hit counters shared by all instances.
+
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::schema::rate_limit_counters as rl;
+
+/// Adds one hit to the window and returns the new count.
+pub fn increment(conn: &mut AnyConnection, name: &str, key_hash: &str, window_start: i64) -> QueryResult<i32> {
+    crate::per_backend!(conn, c => diesel::insert_into(rl::table)
+        .values((
+            rl::name.eq(name),
+            rl::key_hash.eq(key_hash),
+            rl::window_start.eq(window_start),
+            rl::hits.eq(1),
+        ))
+        .on_conflict((rl::name, rl::key_hash, rl::window_start))
+        .do_update()
+        .set(rl::hits.eq(rl::hits + 1))
+        .returning(rl::hits)
+        .get_result(c))
+}
+
+/// The hits counted so far in the window.
+pub fn hits(conn: &mut AnyConnection, name: &str, key_hash: &str, window_start: i64) -> QueryResult<i32> {
+    Ok(rl::table
+        .filter(rl::name.eq(name))
+        .filter(rl::key_hash.eq(key_hash))
+        .filter(rl::window_start.eq(window_start))
+        .select(rl::hits)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Clears the counters of one key (a successful login forgives earlier failures).
+pub fn clear(conn: &mut AnyConnection, name: &str, key_hash: &str) -> QueryResult<usize> {
+    diesel::delete(rl::table.filter(rl::name.eq(name)).filter(rl::key_hash.eq(key_hash))).execute(conn)
+}
+
+pub fn purge_before(conn: &mut AnyConnection, window_start: i64) -> QueryResult<usize> {
+    diesel::delete(rl::table.filter(rl::window_start.lt(window_start))).execute(conn)
+}

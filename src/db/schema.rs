@@ -1,0 +1,122 @@
+//! Table definitions shared by SQLite and PostgreSQL (portable column types only).
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Nullable<Text>,
+        email_verified_at -> Nullable<Timestamp>,
+        display_name -> Nullable<Text>,
+        password_hash -> Nullable<Text>,
+        role -> Text,
+        language -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        csrf_token -> Text,
+        user_agent -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        new_email -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        token_prefix -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    email_outbox (id) {
+        id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        failed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rate_limit_counters (name, key_hash, window_start) {
+        name -> Text,
+        key_hash -> Text,
+        window_start -> BigInt,
+        hits -> Integer,
+    }
+}
+
+diesel::table! {
+    organisations (id) {
+        id -> BigInt,
+        slug -> Text,
+        name_ja -> Text,
+        name_en -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultations (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        summary -> Text,
+        body -> Text,
+        status -> Text,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(consultations -> organisations (organisation_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    email_tokens,
+    api_tokens,
+    email_outbox,
+    rate_limit_counters,
+    organisations,
+    consultations,
+);

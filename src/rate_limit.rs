@@ -1,0 +1,116 @@
+//! Named rate limits on abuse-prone actions, counted in the database so that every instance
+//! sharing it enforces the same limit. Windows are fixed, so a limit always lifts by itself.
+
+use crate::auth::tokens::hash_key;
+use crate::db::Db;
+use crate::db::models::rate_limits;
+use crate::error::AppError;
+
+/// One limit: at most `max` events per `window_secs` for one key.
+#[derive(Clone, Copy, Debug)]
+pub struct Limit {
+    pub name: &'static str,
+    pub max: i32,
+    pub window_secs: i64,
+}
+
+/// Failed logins for one account: 10 per 15 minutes, then 429 until the window ends.
+pub const LOGIN_FAILURES_PER_ACCOUNT: Limit = Limit { name: "login-account", max: 10, window_secs: 900 };
+/// Failed logins from one address (offices share addresses behind NAT, hence higher).
+pub const LOGIN_FAILURES_PER_IP: Limit = Limit { name: "login-ip", max: 50, window_secs: 900 };
+pub const REGISTER_PER_IP: Limit = Limit { name: "register-ip", max: 20, window_secs: 3600 };
+pub const RESET_PER_IP: Limit = Limit { name: "reset-ip", max: 20, window_secs: 3600 };
+pub const RESET_PER_EMAIL: Limit = Limit { name: "reset-email", max: 5, window_secs: 3600 };
+pub const RESEND_PER_IP: Limit = Limit { name: "resend-ip", max: 20, window_secs: 3600 };
+pub const RESEND_PER_EMAIL: Limit = Limit { name: "resend-email", max: 5, window_secs: 3600 };
+pub const TOKEN_CREATE_PER_IP: Limit = Limit { name: "token-ip", max: 30, window_secs: 3600 };
+pub const TOKEN_CREATE_PER_ACCOUNT: Limit = Limit { name: "token-account", max: 20, window_secs: 3600 };
+pub const EMAIL_CHANGE_PER_ACCOUNT: Limit = Limit { name: "email-change", max: 5, window_secs: 3600 };
+
+/// Counts events per limit and key.
+#[derive(Clone)]
+pub struct RateLimiter {
+    db: Db,
+}
+
+fn window(limit: Limit, now: i64) -> (i64, u64) {
+    let start = now - now.rem_euclid(limit.window_secs);
+    let retry_after = (start + limit.window_secs - now).max(1) as u64;
+    (start, retry_after)
+}
+
+impl RateLimiter {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    fn now() -> i64 {
+        chrono::Utc::now().timestamp()
+    }
+
+    /// Counts one event and refuses it once the limit is exceeded.
+    pub async fn hit(&self, limit: Limit, key: &str) -> Result<(), AppError> {
+        let key_hash = hash_key(limit.name, key);
+        let (start, retry_after) = window(limit, Self::now());
+        let hits = self
+            .db
+            .write(move |c| Ok(rate_limits::increment(c, limit.name, &key_hash, start)?))
+            .await?;
+        if hits > limit.max {
+            tracing::warn!(limit = limit.name, "rate limit reached");
+            return Err(AppError::RateLimited { retry_after_secs: retry_after });
+        }
+        Ok(())
+    }
+
+    /// Refuses when the limit is already used up, without counting.
+    pub async fn check(&self, limit: Limit, key: &str) -> Result<(), AppError> {
+        let key_hash = hash_key(limit.name, key);
+        let (start, retry_after) = window(limit, Self::now());
+        let hits = self
+            .db
+            .read(move |c| Ok(rate_limits::hits(c, limit.name, &key_hash, start)?))
+            .await?;
+        if hits >= limit.max {
+            tracing::warn!(limit = limit.name, "rate limit reached");
+            return Err(AppError::RateLimited { retry_after_secs: retry_after });
+        }
+        Ok(())
+    }
+
+    /// Counts one event (a failure) without refusing anything now.
+    pub async fn record(&self, limit: Limit, key: &str) -> Result<(), AppError> {
+        let key_hash = hash_key(limit.name, key);
+        let (start, _) = window(limit, Self::now());
+        self.db
+            .write(move |c| Ok(rate_limits::increment(c, limit.name, &key_hash, start).map(|_| ())?))
+            .await
+    }
+
+    /// Forgets a key's events (a successful login or reset forgives earlier failures).
+    pub async fn clear(&self, limit: Limit, key: &str) -> Result<(), AppError> {
+        let key_hash = hash_key(limit.name, key);
+        self.db
+            .write(move |c| Ok(rate_limits::clear(c, limit.name, &key_hash).map(|_| ())?))
+            .await
+    }
+}
+
+/// Deletes windows older than a day (run by the housekeeping task).
+pub fn purge_old(db: &Db) -> Result<usize, AppError> {
+    let cutoff = chrono::Utc::now().timestamp() - 86_400;
+    db.write_sync(|c| Ok(rate_limits::purge_before(c, cutoff)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_are_aligned_and_retry_after_counts_down() {
+        let limit = Limit { name: "x", max: 1, window_secs: 900 };
+        assert_eq!(window(limit, 900), (900, 900));
+        assert_eq!(window(limit, 1000), (900, 800));
+        assert_eq!(window(limit, 1799), (900, 1));
+    }
+}

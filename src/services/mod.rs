@@ -1,0 +1,10 @@
+//! The use cases, shared by the HTML pages and the JSON API. Each parses its input into domain
+//! types, decides authorisation, and does its work in one transaction.
+
+pub mod accounts;
+pub mod api_tokens;
+pub mod consultations;
+pub mod credentials;
+pub mod demo;
+pub mod sessions;
+pub mod users_admin;

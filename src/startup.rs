@@ -1,0 +1,160 @@
+//! Builds the application: state, migrations, background workers, middleware and routes.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::error::{PathError, QueryPayloadError, UrlencodedError};
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpRequest, HttpServer, web};
+use lettre::message::Mailbox;
+use tokio::sync::Notify;
+
+use crate::auth::csrf::{FORM_BODY_LIMIT, verify_csrf};
+use crate::auth::identity::authenticate;
+use crate::config::Settings;
+use crate::db::models::{email_tokens, sessions};
+use crate::db::now;
+use crate::email::mailer::Mailer;
+use crate::email::outbox;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::telemetry::request_log;
+use crate::web::errors::{error_pages, security_headers};
+
+/// How often expired sessions, tokens and rate-limit windows are swept.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
+
+/// A built, bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+    shutdown: Arc<Notify>,
+}
+
+impl Application {
+    /// Opens the database, applies migrations, binds the port and starts the mail worker.
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {} (IDEABOX_BIND): {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        // With port 0 (tests), the real port is only known now.
+        if settings.base_url.port() == Some(0) {
+            let _ = settings.base_url.set_port(Some(port));
+        }
+        let mailer = Mailer::from_settings(&settings)?;
+        let from: Mailbox = settings
+            .mail_from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("invalid setting IDEABOX_MAIL_FROM: {e}"))?;
+        let state = crate::db::run_blocking(move || {
+            let state = AppState::build(settings).map_err(AppError::Internal)?;
+            state.db.migrate().map_err(AppError::Internal)?;
+            Ok(state)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+
+        let shutdown = Arc::new(Notify::new());
+        actix_web::rt::spawn(outbox::run_worker(
+            state.db.clone(),
+            mailer,
+            from,
+            state.mail.clone(),
+            shutdown.clone(),
+        ));
+        actix_web::rt::spawn(housekeeping(state.clone(), shutdown.clone()));
+
+        let data = web::Data::new(state.clone());
+        let workers = state.settings.workers;
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .app_data(form_config())
+                .app_data(web::PayloadConfig::new(FORM_BODY_LIMIT))
+                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(web::PathConfig::default().error_handler(path_error))
+                .wrap(from_fn(verify_csrf))
+                .wrap(from_fn(authenticate))
+                .wrap(from_fn(error_pages))
+                .wrap(Compress::default())
+                .wrap(from_fn(security_headers))
+                .wrap(from_fn(request_log))
+                .configure(crate::api::routes)
+                .configure(crate::web::routes)
+                .default_service(web::to(not_found))
+        })
+        .workers(workers)
+        .shutdown_timeout(20)
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server, state, shutdown })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGTERM/SIGINT (graceful: in-flight requests finish), then stops workers.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        self.shutdown.notify_waiters();
+        result
+    }
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+fn form_config() -> web::FormConfig {
+    web::FormConfig::default()
+        .limit(FORM_BODY_LIMIT)
+        .error_handler(|err: UrlencodedError, _: &HttpRequest| {
+            let app = match err {
+                UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge,
+                UrlencodedError::ContentType => AppError::BadRequest("error-415"),
+                _ => AppError::BadRequest("error-400"),
+            };
+            app.into()
+        })
+}
+
+fn query_error(_: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    AppError::BadRequest("error-query-invalid").into()
+}
+
+fn path_error(_: PathError, _: &HttpRequest) -> actix_web::Error {
+    AppError::NotFound.into()
+}
+
+/// Deletes what has expired, so tables do not grow without bound.
+async fn housekeeping(state: AppState, shutdown: Arc<Notify>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(HOUSEKEEPING_EVERY) => {}
+            _ = shutdown.notified() => break,
+        }
+        let st = state.clone();
+        let result = crate::db::run_blocking(move || {
+            let at = now();
+            let idle_since = at - chrono::Duration::minutes(st.settings.session_idle_minutes);
+            let swept = st.db.write_sync(|c| {
+                let sessions = sessions::delete_stale(c, at, idle_since)?;
+                let tokens = email_tokens::delete_expired(c, at - chrono::Duration::days(7))?;
+                Ok(sessions + tokens)
+            })?;
+            Ok(swept + crate::rate_limit::purge_old(&st.db)?)
+        })
+        .await;
+        if let Err(err) = result {
+            tracing::warn!(error = %err, "housekeeping failed");
+        }
+    }
+}

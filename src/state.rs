@@ -1,0 +1,45 @@
+//! What every handler and service can reach: settings, database, hashing, templates, mail.
+
+use std::sync::Arc;
+
+use crate::assets::Assets;
+use crate::auth::password::PasswordHasher;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::email::outbox::MailQueue;
+use crate::rate_limit::RateLimiter;
+use crate::templates::Templates;
+
+/// Shared application state, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: Db,
+    pub hasher: PasswordHasher,
+    pub templates: Templates,
+    pub assets: Assets,
+    pub mail: MailQueue,
+    pub limiter: RateLimiter,
+}
+
+impl AppState {
+    /// Builds the state from validated settings (opens the database, loads templates).
+    pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        let settings = Arc::new(settings);
+        let db = Db::connect(&settings)?;
+        let assets = Assets::load();
+        let templates = Templates::load(&assets, settings.timezone)?;
+        let hasher = PasswordHasher::new(settings.max_concurrent_hashes)?;
+        let mail = MailQueue::new(templates.clone(), settings.clone());
+        let limiter = RateLimiter::new(db.clone());
+        Ok(Self {
+            settings,
+            db,
+            hasher,
+            templates,
+            assets,
+            mail,
+            limiter,
+        })
+    }
+}

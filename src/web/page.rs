@@ -1,0 +1,244 @@
+//! What every HTML page needs: language, the signed-in user, the CSRF token, the flash
+//! message, and a renderer that sets the right headers and cookies.
+
+use std::collections::BTreeMap;
+use std::future::{Ready, ready};
+
+use actix_web::cookie::Cookie;
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use serde::Serialize;
+
+use crate::auth::identity::{Credential, Identity, RequestAuth, base_cookie, csrf_cookie_name};
+use crate::auth::tokens::random_token;
+use crate::domain::fields::FieldErrors;
+use crate::domain::lang::Lang;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::i18n;
+use crate::state::AppState;
+use crate::telemetry::RequestId;
+
+/// Short-lived cookie carrying a catalog key to show once after a redirect.
+pub const FLASH_COOKIE: &str = "ideabox_flash";
+
+/// Marks a 4xx response whose body a handler rendered itself (a form with field errors), so
+/// the error-page middleware leaves it alone.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderedByHandler;
+
+/// The signed-in user as templates see it.
+#[derive(Serialize)]
+struct TemplateUser<'a> {
+    display_name: &'a str,
+    role: Role,
+    verified: bool,
+    is_admin: bool,
+    is_staff: bool,
+}
+
+/// Per-request page state.
+pub struct PageContext {
+    pub lang: Lang,
+    pub identity: Option<Identity>,
+    pub csrf_token: String,
+    new_csrf_cookie: bool,
+    pub current_path: String,
+    pub flash: Option<String>,
+    had_flash_cookie: bool,
+    pub request_id: String,
+}
+
+impl PageContext {
+    /// Builds the context from the request (used by the extractor and the error pages).
+    pub fn from_request_parts(req: &HttpRequest, state: &AppState) -> Result<Self, AppError> {
+        let auth = req.extensions().get::<RequestAuth>().cloned().unwrap_or_default();
+        let identity = auth.identity;
+        let lang = i18n::request_lang(
+            req,
+            identity.as_ref().and_then(|i| i.user.language),
+            state.settings.default_language,
+        );
+        let (csrf_token, new_csrf_cookie) = match identity.as_ref().map(|i| &i.credential) {
+            Some(Credential::Session { csrf_token, .. }) => (csrf_token.clone(), false),
+            _ => match req.cookie(csrf_cookie_name(&state.settings)) {
+                Some(c) if c.value().len() >= 32 => (c.value().to_owned(), false),
+                _ => (random_token()?, true),
+            },
+        };
+        let flash_cookie = req.cookie(FLASH_COOKIE);
+        let flash = flash_cookie
+            .as_ref()
+            .map(|c| c.value().to_owned())
+            .filter(|k| k.starts_with("flash-") && k.len() < 64);
+        let current_path = match req.query_string() {
+            "" => req.path().to_owned(),
+            q => format!("{}?{q}", req.path()),
+        };
+        let request_id = req
+            .extensions()
+            .get::<RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
+        Ok(Self {
+            lang,
+            identity,
+            csrf_token,
+            new_csrf_cookie,
+            current_path,
+            flash,
+            had_flash_cookie: flash_cookie.is_some(),
+            request_id,
+        })
+    }
+
+    /// The variables the base layout uses.
+    pub fn base_context(&self, state: &AppState) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", self.lang.as_str());
+        ctx.insert("other_lang", self.lang.other().as_str());
+        ctx.insert("csrf_token", &self.csrf_token);
+        ctx.insert("current_path", &self.current_path);
+        ctx.insert("request_id", &self.request_id);
+        ctx.insert("site_origin", &state.settings.origin());
+        // Forms test these; Tera refuses to compare undefined values.
+        ctx.insert("active_form", "");
+        insert_errors(&mut ctx, &FieldErrors::new());
+        if let Some(flash) = &self.flash {
+            ctx.insert("flash", flash);
+        }
+        if let Some(identity) = &self.identity {
+            let user = &identity.user;
+            ctx.insert(
+                "user",
+                &TemplateUser {
+                    display_name: &user.display_name,
+                    role: user.role,
+                    verified: user.verified,
+                    is_admin: user.role == Role::Admin,
+                    is_staff: user.role.is_staff(),
+                },
+            );
+        }
+        ctx
+    }
+
+    /// Renders a page with `status`. Pages are personal (CSRF token, user), so never cached.
+    pub fn render(&self, state: &AppState, template: &str, ctx: tera::Context, status: StatusCode) -> Result<HttpResponse, AppError> {
+        let mut full = self.base_context(state);
+        full.extend(ctx);
+        let body = state.templates.render(template, &full).map_err(AppError::Internal)?;
+        let mut response = HttpResponse::build(status);
+        response
+            .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
+            .insert_header((CACHE_CONTROL, "no-store"));
+        self.attach_cookies(state, &mut response);
+        let mut response = response.body(body);
+        if status.is_client_error() || status.is_server_error() {
+            response.extensions_mut().insert(RenderedByHandler);
+        }
+        Ok(response)
+    }
+
+    /// A 200 page.
+    pub fn ok(&self, state: &AppState, template: &str, ctx: tera::Context) -> Result<HttpResponse, AppError> {
+        self.render(state, template, ctx, StatusCode::OK)
+    }
+
+    /// Re-renders a form with the user's input and the field errors (422).
+    pub fn form_errors(
+        &self,
+        state: &AppState,
+        template: &str,
+        mut ctx: tera::Context,
+        errors: &FieldErrors,
+    ) -> Result<HttpResponse, AppError> {
+        insert_errors(&mut ctx, errors);
+        self.render(state, template, ctx, StatusCode::UNPROCESSABLE_ENTITY)
+    }
+
+    fn attach_cookies(&self, state: &AppState, response: &mut actix_web::HttpResponseBuilder) {
+        if self.new_csrf_cookie {
+            response.cookie(base_cookie(&state.settings, csrf_cookie_name(&state.settings), self.csrf_token.clone()));
+        }
+        if self.had_flash_cookie {
+            let mut gone = Cookie::new(FLASH_COOKIE, "");
+            gone.set_path("/");
+            gone.make_removal();
+            response.cookie(gone);
+        }
+    }
+}
+
+impl FromRequest for PageContext {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let result = match req.app_data::<web::Data<AppState>>() {
+            Some(state) => PageContext::from_request_parts(req, state),
+            None => Err(AppError::internal(anyhow::anyhow!("application state missing"))),
+        };
+        ready(result)
+    }
+}
+
+/// Puts field errors into a template context: `errors` (field → message key, first per
+/// field) and `error_list` (in form order, for the summary at the top of the form).
+pub fn insert_errors(ctx: &mut tera::Context, errors: &FieldErrors) {
+    let mut by_field: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut list = Vec::new();
+    for e in errors.iter() {
+        if !by_field.contains_key(e.field) {
+            by_field.insert(e.field, e.code);
+            list.push(BTreeMap::from([("field", e.field), ("code", e.code)]));
+        }
+    }
+    ctx.insert("errors", &by_field);
+    ctx.insert("error_list", &list);
+}
+
+/// 303 See Other to a local path.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, location))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .finish()
+}
+
+/// 303 with a message shown once on the next page.
+pub fn see_other_with_flash(location: &str, flash_key: &'static str) -> HttpResponse {
+    let mut cookie = Cookie::new(FLASH_COOKIE, flash_key);
+    cookie.set_path("/");
+    cookie.set_http_only(true);
+    cookie.set_max_age(actix_web::cookie::time::Duration::minutes(5));
+    let mut response = see_other(location);
+    let _ = response.add_cookie(&cookie);
+    response
+}
+
+/// Only same-site paths are followed after login (no open redirects).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.contains("://") => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_parameter_stays_on_site() {
+        assert_eq!(safe_next(Some("/account")), "/account");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}
