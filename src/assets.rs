@@ -32,7 +32,9 @@ impl Assets {
     pub fn load() -> Self {
         let mut assets = Self::default();
         for name in Embedded::iter() {
-            let Some(file) = Embedded::get(&name) else { continue };
+            let Some(file) = Embedded::get(&name) else {
+                continue;
+            };
             let digest = Sha256::digest(&file.data);
             let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
             let hashed = match name.rsplit_once('.') {
@@ -86,6 +88,9 @@ mod tests {
         assert!(url.starts_with("/assets/css/app.") && url.ends_with(".css"));
         let file = assets.get(url.trim_start_matches("/assets/")).unwrap();
         assert_eq!(file.content_type, "text/css; charset=utf-8");
-        assert!(assets.get("css/app.css").is_none(), "unhashed names are not served");
+        assert!(
+            assets.get("css/app.css").is_none(),
+            "unhashed names are not served"
+        );
     }
 }

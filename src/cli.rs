@@ -88,7 +88,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(settings),
-        Command::User(cmd) => with_state(settings).and_then(|(rt, state)| rt.block_on(user(&state, cmd))),
+        Command::User(cmd) => {
+            with_state(settings).and_then(|(rt, state)| rt.block_on(user(&state, cmd)))
+        }
         Command::Demo => with_state(settings).and_then(|(rt, state)| rt.block_on(run_demo(&state))),
     };
     match result {
@@ -125,7 +127,9 @@ fn migrate(settings: Settings) -> anyhow::Result<()> {
 
 /// A runtime and migrated state for the one-shot commands.
 fn with_state(settings: Settings) -> anyhow::Result<(tokio::runtime::Runtime, AppState)> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let state = AppState::build(settings)?;
     state.db.migrate()?;
     Ok((runtime, state))
@@ -133,18 +137,32 @@ fn with_state(settings: Settings) -> anyhow::Result<(tokio::runtime::Runtime, Ap
 
 async fn user(state: &AppState, cmd: UserCommand) -> anyhow::Result<()> {
     match cmd {
-        UserCommand::Create { email, name, role, verified, password_stdin } => {
+        UserCommand::Create {
+            email,
+            name,
+            role,
+            verified,
+            password_stdin,
+        } => {
             let (password, generated) = if password_stdin {
                 let mut line = String::new();
                 std::io::stdin().lock().read_line(&mut line)?;
                 (line.trim_end_matches(['\r', '\n']).to_owned(), false)
             } else {
-                (crate::auth::tokens::random_token().map_err(|e| anyhow::anyhow!("{e}"))?[..20].to_owned(), true)
+                (
+                    crate::auth::tokens::random_token().map_err(|e| anyhow::anyhow!("{e}"))?[..20]
+                        .to_owned(),
+                    true,
+                )
             };
             let id = users_admin::create_user(state, &email, &name, role, verified, &password)
                 .await
                 .map_err(describe)?;
-            println!("created user {id} <{email}> with role {role}{}", if verified { " (verified)" } else { "" });
+            let shown = email.trim().to_lowercase();
+            println!(
+                "created user {id} <{shown}> with role {role}{}",
+                if verified { " (verified)" } else { "" }
+            );
             if generated {
                 println!("password (shown once): {password}");
             }
@@ -170,18 +188,28 @@ async fn run_demo(state: &AppState) -> anyhow::Result<()> {
     println!(
         "organisation {}: {}",
         demo::DEMO_ORGANISATION,
-        if report.created_organisation { "created" } else { "already present" }
+        if report.created_organisation {
+            "created"
+        } else {
+            "already present"
+        }
     );
     println!(
         "consultation {}: {}",
         demo::DEMO_CONSULTATION,
-        if report.created_consultation { "created" } else { "already present" }
+        if report.created_consultation {
+            "created"
+        } else {
+            "already present"
+        }
     );
     for (role, email, password) in &report.new_accounts {
         println!("{role:<9} {email}  password: {password}   (shown once)");
     }
     for (role, email) in &report.existing_accounts {
-        println!("{role:<9} {email}  (already present; use `ideabox user` or the reset link to get in)");
+        println!(
+            "{role:<9} {email}  (already present; use `ideabox user` or the reset link to get in)"
+        );
     }
     Ok(())
 }
@@ -192,10 +220,20 @@ fn describe(err: crate::error::AppError) -> anyhow::Error {
         crate::error::AppError::Validation(fields) => {
             let text: Vec<String> = fields
                 .iter()
-                .map(|f| format!("{}: {}", f.field, crate::i18n::text(crate::domain::lang::Lang::En, f.code)))
+                .map(|f| {
+                    format!(
+                        "{}: {}",
+                        f.field,
+                        crate::i18n::text(crate::domain::lang::Lang::En, f.code)
+                    )
+                })
                 .collect();
             anyhow::anyhow!("{}", text.join("; "))
         }
-        other => anyhow::anyhow!("{} ({})", crate::i18n::text(crate::domain::lang::Lang::En, other.message_key()), other),
+        other => anyhow::anyhow!(
+            "{} ({})",
+            crate::i18n::text(crate::domain::lang::Lang::En, other.message_key()),
+            other
+        ),
     }
 }

@@ -203,8 +203,12 @@ impl RawSettings {
     }
 
     fn merge_file(&mut self, path: &Path) -> Result<(), SettingError> {
-        let iter = dotenvy::from_path_iter(path)
-            .map_err(|e| bad(CONFIG_FILE_VAR, format!("cannot read {}: {e}", path.display())))?;
+        let iter = dotenvy::from_path_iter(path).map_err(|e| {
+            bad(
+                CONFIG_FILE_VAR,
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?;
         for item in iter {
             let (key, value) =
                 item.map_err(|e| bad(CONFIG_FILE_VAR, format!("{}: {e}", path.display())))?;
@@ -219,10 +223,7 @@ impl RawSettings {
     /// Builds raw settings from explicit pairs (tests, embedding).
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> Self {
         Self {
-            values: pairs
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v))
-                .collect(),
+            values: pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         }
     }
 
@@ -239,7 +240,12 @@ impl RawSettings {
             .filter(|v| !v.is_empty())
     }
 
-    fn parse_or<T: FromStr>(&self, key: &str, default: T, expected: &str) -> Result<T, SettingError> {
+    fn parse_or<T: FromStr>(
+        &self,
+        key: &str,
+        default: T,
+        expected: &str,
+    ) -> Result<T, SettingError> {
         match self.get(key) {
             None => Ok(default),
             Some(v) => v
@@ -268,7 +274,9 @@ impl RawSettings {
         let database_pool_size = self.ranged("IDEABOX_DATABASE_POOL_SIZE", 8, 1, 256)? as u32;
         let sqlite_synchronous = match self.get("IDEABOX_SQLITE_SYNCHRONOUS") {
             None => SqliteSynchronous::Full,
-            Some(v) => v.parse().map_err(|e| bad("IDEABOX_SQLITE_SYNCHRONOUS", e))?,
+            Some(v) => v
+                .parse()
+                .map_err(|e| bad("IDEABOX_SQLITE_SYNCHRONOUS", e))?,
         };
 
         let bind_raw = self.get("IDEABOX_BIND").unwrap_or("127.0.0.1:8080");
@@ -283,7 +291,10 @@ impl RawSettings {
                 let url = Url::parse(raw)
                     .map_err(|e| bad("IDEABOX_BASE_URL", format!("{raw:?}: {e}")))?;
                 if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-                    return Err(bad("IDEABOX_BASE_URL", "must be an http:// or https:// URL"));
+                    return Err(bad(
+                        "IDEABOX_BASE_URL",
+                        "must be an http:// or https:// URL",
+                    ));
                 }
                 if url.path() != "/" || url.query().is_some() {
                     return Err(bad(
@@ -300,8 +311,12 @@ impl RawSettings {
 
         let mail = match self.get("IDEABOX_SMTP_URL") {
             Some(raw) => {
-                let url = Url::parse(raw)
-                    .map_err(|_| bad("IDEABOX_SMTP_URL", "not a URL (smtp://host:port or smtps://)"))?;
+                let url = Url::parse(raw).map_err(|_| {
+                    bad(
+                        "IDEABOX_SMTP_URL",
+                        "not a URL (smtp://host:port or smtps://)",
+                    )
+                })?;
                 if !matches!(url.scheme(), "smtp" | "smtps") {
                     return Err(bad("IDEABOX_SMTP_URL", "scheme must be smtp or smtps"));
                 }
@@ -316,7 +331,10 @@ impl RawSettings {
             .unwrap_or("IdeaBox <no-reply@ideabox.invalid>")
             .to_owned();
         if mail_from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(bad("IDEABOX_MAIL_FROM", "not a mailbox like \"IdeaBox <no-reply@example.jp>\""));
+            return Err(bad(
+                "IDEABOX_MAIL_FROM",
+                "not a mailbox like \"IdeaBox <no-reply@example.jp>\"",
+            ));
         }
 
         let trusted_proxies = match self.get("IDEABOX_TRUSTED_PROXIES") {
@@ -328,28 +346,41 @@ impl RawSettings {
                 .map(|item| {
                     item.parse::<IpNet>()
                         .or_else(|_| item.parse::<std::net::IpAddr>().map(IpNet::from))
-                        .map_err(|_| bad("IDEABOX_TRUSTED_PROXIES", format!("{item:?} is not an IP or CIDR")))
+                        .map_err(|_| {
+                            bad(
+                                "IDEABOX_TRUSTED_PROXIES",
+                                format!("{item:?} is not an IP or CIDR"),
+                            )
+                        })
                 })
                 .collect::<Result<_, _>>()?,
         };
 
-        let session_idle_minutes = self.ranged("IDEABOX_SESSION_IDLE_MINUTES", 12 * 60, 5, 60 * 24 * 30)?;
+        let session_idle_minutes =
+            self.ranged("IDEABOX_SESSION_IDLE_MINUTES", 12 * 60, 5, 60 * 24 * 30)?;
         let session_max_hours = self.ranged("IDEABOX_SESSION_MAX_HOURS", 24 * 7, 1, 24 * 90)?;
         let max_concurrent_hashes =
             self.ranged("IDEABOX_MAX_CONCURRENT_HASHES", cpus as i64, 1, 64)? as usize;
         let default_language = match self.get("IDEABOX_DEFAULT_LANGUAGE") {
             None => Lang::Ja,
-            Some(v) => Lang::parse(v).ok_or_else(|| bad("IDEABOX_DEFAULT_LANGUAGE", "expected ja or en"))?,
+            Some(v) => Lang::parse(v)
+                .ok_or_else(|| bad("IDEABOX_DEFAULT_LANGUAGE", "expected ja or en"))?,
         };
         let timezone = match self.get("IDEABOX_TIMEZONE") {
             None => chrono_tz::Asia::Tokyo,
-            Some(v) => v
-                .parse()
-                .map_err(|_| bad("IDEABOX_TIMEZONE", format!("{v:?} is not an IANA time zone")))?,
+            Some(v) => v.parse().map_err(|_| {
+                bad(
+                    "IDEABOX_TIMEZONE",
+                    format!("{v:?} is not an IANA time zone"),
+                )
+            })?,
         };
         let log_filter = self.get("IDEABOX_LOG").unwrap_or("info").to_owned();
         if tracing_subscriber::EnvFilter::try_new(&log_filter).is_err() {
-            return Err(bad("IDEABOX_LOG", format!("{log_filter:?} is not a log filter")));
+            return Err(bad(
+                "IDEABOX_LOG",
+                format!("{log_filter:?} is not a log filter"),
+            ));
         }
         let log_format = match self.get("IDEABOX_LOG_FORMAT").unwrap_or("text") {
             "text" => LogFormat::Text,
@@ -387,9 +418,8 @@ fn default_base_url(bind: SocketAddr) -> Url {
         bind.ip().to_string()
     };
     // Built from a parsed socket address, so it is always a valid URL.
-    Url::parse(&format!("http://{host}:{}", bind.port())).unwrap_or_else(|_| {
-        Url::parse("http://127.0.0.1:8080").expect("literal URL parses")
-    })
+    Url::parse(&format!("http://{host}:{}", bind.port()))
+        .unwrap_or_else(|_| Url::parse("http://127.0.0.1:8080").expect("literal URL parses"))
 }
 
 impl Settings {
@@ -420,7 +450,9 @@ mod tests {
     #[test]
     fn defaults_are_the_documented_ones() {
         let s = raw(&[]).validate().expect("defaults validate");
-        assert!(matches!(s.database_url, DatabaseUrl::Sqlite { ref path } if path == Path::new("data/ideabox.db")));
+        assert!(
+            matches!(s.database_url, DatabaseUrl::Sqlite { ref path } if path == Path::new("data/ideabox.db"))
+        );
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(s.base_url.as_str(), "http://127.0.0.1:8080/");
         assert!(matches!(s.mail, MailTransport::Outbox(ref p) if p == Path::new("data/outbox")));
@@ -431,7 +463,9 @@ mod tests {
 
     #[test]
     fn https_base_url_means_secure_cookies() {
-        let s = raw(&[("IDEABOX_BASE_URL", "https://ideas.example.jp")]).validate().unwrap();
+        let s = raw(&[("IDEABOX_BASE_URL", "https://ideas.example.jp")])
+            .validate()
+            .unwrap();
         assert!(s.secure_cookies());
         assert_eq!(s.origin(), "https://ideas.example.jp");
     }
@@ -456,7 +490,9 @@ mod tests {
 
     #[test]
     fn trusted_proxies_accept_ips_and_cidrs() {
-        let s = raw(&[("IDEABOX_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.1,::1")]).validate().unwrap();
+        let s = raw(&[("IDEABOX_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.1,::1")])
+            .validate()
+            .unwrap();
         assert_eq!(s.trusted_proxies.len(), 3);
     }
 
@@ -473,7 +509,10 @@ mod tests {
         documented.dedup();
         let mut known: Vec<&str> = SETTING_KEYS.to_vec();
         known.sort_unstable();
-        assert_eq!(documented, known, "docs/ideabox.env.example and SETTING_KEYS differ");
+        assert_eq!(
+            documented, known,
+            "docs/ideabox.env.example and SETTING_KEYS differ"
+        );
     }
 
     #[test]

@@ -37,7 +37,9 @@ fn identifier(lang: Lang) -> &'static LanguageIdentifier {
 
 /// The message for `key`, or the key itself when missing (a test checks none is missing).
 pub fn text(lang: Lang, key: &str) -> String {
-    LOCALES.try_lookup(identifier(lang), key).unwrap_or_else(|| key.to_owned())
+    LOCALES
+        .try_lookup(identifier(lang), key)
+        .unwrap_or_else(|| key.to_owned())
 }
 
 /// The message for `key` with named arguments.
@@ -54,32 +56,36 @@ pub fn text_with(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
 /// Registers `t(k="key", name=value…)` for templates; the language comes from the `lang`
 /// variable of the page being rendered.
 pub fn register_template_function(tera: &mut tera::Tera) {
-    tera.register_function("t", |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<String> {
-        let key: String = kwargs.must_get::<&str>("k")?.to_owned();
-        let lang = state
-            .get::<String>("lang")?
-            .and_then(|l| Lang::parse(&l))
-            .unwrap_or(Lang::Ja);
-        let mut args: Vec<(String, String)> = Vec::new();
-        for (name, value) in kwargs.iter() {
-            let Some(name) = name.as_str() else { continue };
-            if name == "k" {
-                continue;
+    tera.register_function(
+        "t",
+        |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<String> {
+            let key: String = kwargs.must_get::<&str>("k")?.to_owned();
+            let lang = state
+                .get::<String>("lang")?
+                .and_then(|l| Lang::parse(&l))
+                .unwrap_or(Lang::Ja);
+            let mut args: Vec<(String, String)> = Vec::new();
+            for (name, value) in kwargs.iter() {
+                let Some(name) = name.as_str() else { continue };
+                if name == "k" {
+                    continue;
+                }
+                let text = match (value.as_str(), value.as_i64()) {
+                    (Some(s), _) => s.to_owned(),
+                    (None, Some(n)) => n.to_string(),
+                    _ => value.to_string(),
+                };
+                args.push((name.to_owned(), text));
             }
-            let text = match (value.as_str(), value.as_i64()) {
-                (Some(s), _) => s.to_owned(),
-                (None, Some(n)) => n.to_string(),
-                _ => value.to_string(),
-            };
-            args.push((name.to_owned(), text));
-        }
-        if args.is_empty() {
-            Ok(text(lang, &key))
-        } else {
-            let borrowed: Vec<(&str, String)> = args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-            Ok(text_with(lang, &key, &borrowed))
-        }
-    });
+            if args.is_empty() {
+                Ok(text(lang, &key))
+            } else {
+                let borrowed: Vec<(&str, String)> =
+                    args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                Ok(text_with(lang, &key, &borrowed))
+            }
+        },
+    );
 }
 
 /// The request's language: the remembered choice, then the browser's preference, then the
@@ -111,7 +117,11 @@ mod tests {
 
     #[test]
     fn arguments_are_substituted_without_isolation_marks() {
-        let s = text_with(Lang::En, "account-signed-in-as", &[("name", "Hanako".into())]);
+        let s = text_with(
+            Lang::En,
+            "account-signed-in-as",
+            &[("name", "Hanako".into())],
+        );
         assert!(s.contains("Hanako") && !s.contains('\u{2068}'), "{s}");
     }
 
@@ -123,7 +133,10 @@ mod tests {
     }
 
     fn defines(lang: Lang, key: &str) -> bool {
-        catalog(lang).lines().any(|l| l.strip_prefix(key).is_some_and(|rest| rest.starts_with(" =")))
+        catalog(lang).lines().any(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with(" ="))
+        })
     }
 
     /// Every `t(k="…")` used by a template and every key used in code exists in both catalogs,
@@ -132,7 +145,10 @@ mod tests {
     fn every_key_used_exists_in_both_languages() {
         let mut keys = crate::templates::used_message_keys();
         keys.extend(crate::domain::role::Role::ALL.map(|r| format!("role-{}", r.as_str())));
-        keys.extend(["denied", "not-found", "slow-down", "server", "request"].map(|g| format!("error-title-{g}")));
+        keys.extend(
+            ["denied", "not-found", "slow-down", "server", "request"]
+                .map(|g| format!("error-title-{g}")),
+        );
         let mut missing = Vec::new();
         for key in keys {
             for lang in Lang::ALL {
@@ -159,6 +175,9 @@ mod tests {
         let en = keys(include_str!("../assets/locales/en/main.ftl"));
         let only_ja: Vec<_> = ja.iter().filter(|k| !en.contains(k)).collect();
         let only_en: Vec<_> = en.iter().filter(|k| !ja.contains(k)).collect();
-        assert!(only_ja.is_empty() && only_en.is_empty(), "only ja: {only_ja:?}, only en: {only_en:?}");
+        assert!(
+            only_ja.is_empty() && only_en.is_empty(),
+            "only ja: {only_ja:?}, only en: {only_en:?}"
+        );
     }
 }

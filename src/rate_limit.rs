@@ -15,17 +15,57 @@ pub struct Limit {
 }
 
 /// Failed logins for one account: 10 per 15 minutes, then 429 until the window ends.
-pub const LOGIN_FAILURES_PER_ACCOUNT: Limit = Limit { name: "login-account", max: 10, window_secs: 900 };
+pub const LOGIN_FAILURES_PER_ACCOUNT: Limit = Limit {
+    name: "login-account",
+    max: 10,
+    window_secs: 900,
+};
 /// Failed logins from one address (offices share addresses behind NAT, hence higher).
-pub const LOGIN_FAILURES_PER_IP: Limit = Limit { name: "login-ip", max: 50, window_secs: 900 };
-pub const REGISTER_PER_IP: Limit = Limit { name: "register-ip", max: 20, window_secs: 3600 };
-pub const RESET_PER_IP: Limit = Limit { name: "reset-ip", max: 20, window_secs: 3600 };
-pub const RESET_PER_EMAIL: Limit = Limit { name: "reset-email", max: 5, window_secs: 3600 };
-pub const RESEND_PER_IP: Limit = Limit { name: "resend-ip", max: 20, window_secs: 3600 };
-pub const RESEND_PER_EMAIL: Limit = Limit { name: "resend-email", max: 5, window_secs: 3600 };
-pub const TOKEN_CREATE_PER_IP: Limit = Limit { name: "token-ip", max: 30, window_secs: 3600 };
-pub const TOKEN_CREATE_PER_ACCOUNT: Limit = Limit { name: "token-account", max: 20, window_secs: 3600 };
-pub const EMAIL_CHANGE_PER_ACCOUNT: Limit = Limit { name: "email-change", max: 5, window_secs: 3600 };
+pub const LOGIN_FAILURES_PER_IP: Limit = Limit {
+    name: "login-ip",
+    max: 50,
+    window_secs: 900,
+};
+pub const REGISTER_PER_IP: Limit = Limit {
+    name: "register-ip",
+    max: 20,
+    window_secs: 3600,
+};
+pub const RESET_PER_IP: Limit = Limit {
+    name: "reset-ip",
+    max: 20,
+    window_secs: 3600,
+};
+pub const RESET_PER_EMAIL: Limit = Limit {
+    name: "reset-email",
+    max: 5,
+    window_secs: 3600,
+};
+pub const RESEND_PER_IP: Limit = Limit {
+    name: "resend-ip",
+    max: 20,
+    window_secs: 3600,
+};
+pub const RESEND_PER_EMAIL: Limit = Limit {
+    name: "resend-email",
+    max: 5,
+    window_secs: 3600,
+};
+pub const TOKEN_CREATE_PER_IP: Limit = Limit {
+    name: "token-ip",
+    max: 30,
+    window_secs: 3600,
+};
+pub const TOKEN_CREATE_PER_ACCOUNT: Limit = Limit {
+    name: "token-account",
+    max: 20,
+    window_secs: 3600,
+};
+pub const EMAIL_CHANGE_PER_ACCOUNT: Limit = Limit {
+    name: "email-change",
+    max: 5,
+    window_secs: 3600,
+};
 
 /// Counts events per limit and key.
 #[derive(Clone)]
@@ -58,7 +98,9 @@ impl RateLimiter {
             .await?;
         if hits > limit.max {
             tracing::warn!(limit = limit.name, "rate limit reached");
-            return Err(AppError::RateLimited { retry_after_secs: retry_after });
+            return Err(AppError::RateLimited {
+                retry_after_secs: retry_after,
+            });
         }
         Ok(())
     }
@@ -73,7 +115,9 @@ impl RateLimiter {
             .await?;
         if hits >= limit.max {
             tracing::warn!(limit = limit.name, "rate limit reached");
-            return Err(AppError::RateLimited { retry_after_secs: retry_after });
+            return Err(AppError::RateLimited {
+                retry_after_secs: retry_after,
+            });
         }
         Ok(())
     }
@@ -83,7 +127,9 @@ impl RateLimiter {
         let key_hash = hash_key(limit.name, key);
         let (start, _) = window(limit, Self::now());
         self.db
-            .write(move |c| Ok(rate_limits::increment(c, limit.name, &key_hash, start).map(|_| ())?))
+            .write(
+                move |c| Ok(rate_limits::increment(c, limit.name, &key_hash, start).map(|_| ())?),
+            )
             .await
     }
 
@@ -108,7 +154,11 @@ mod tests {
 
     #[test]
     fn windows_are_aligned_and_retry_after_counts_down() {
-        let limit = Limit { name: "x", max: 1, window_secs: 900 };
+        let limit = Limit {
+            name: "x",
+            max: 1,
+            window_secs: 900,
+        };
         assert_eq!(window(limit, 900), (900, 900));
         assert_eq!(window(limit, 1000), (900, 800));
         assert_eq!(window(limit, 1799), (900, 1));

@@ -1,7 +1,6 @@
 //! Builds the application: state, migrations, background workers, middleware and routes.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
@@ -9,7 +8,7 @@ use actix_web::error::{PathError, QueryPayloadError, UrlencodedError};
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpRequest, HttpServer, web};
 use lettre::message::Mailbox;
-use tokio::sync::Notify;
+use tokio::sync::watch;
 
 use crate::auth::csrf::{FORM_BODY_LIMIT, verify_csrf};
 use crate::auth::identity::authenticate;
@@ -31,14 +30,15 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
-    shutdown: Arc<Notify>,
+    shutdown: watch::Sender<bool>,
 }
 
 impl Application {
     /// Opens the database, applies migrations, binds the port and starts the mail worker.
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(settings.bind)
-            .map_err(|e| anyhow::anyhow!("cannot listen on {} (IDEABOX_BIND): {e}", settings.bind))?;
+        let listener = TcpListener::bind(settings.bind).map_err(|e| {
+            anyhow::anyhow!("cannot listen on {} (IDEABOX_BIND): {e}", settings.bind)
+        })?;
         let port = listener.local_addr()?.port();
         // With port 0 (tests), the real port is only known now.
         if settings.base_url.port() == Some(0) {
@@ -57,15 +57,15 @@ impl Application {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
-        let shutdown = Arc::new(Notify::new());
-        actix_web::rt::spawn(outbox::run_worker(
+        let (shutdown, stopped) = watch::channel(false);
+        tokio::spawn(outbox::run_worker(
             state.db.clone(),
             mailer,
             from,
             state.mail.clone(),
-            shutdown.clone(),
+            stopped.clone(),
         ));
-        actix_web::rt::spawn(housekeeping(state.clone(), shutdown.clone()));
+        tokio::spawn(housekeeping(state.clone(), stopped));
 
         let data = web::Data::new(state.clone());
         let workers = state.settings.workers;
@@ -90,7 +90,12 @@ impl Application {
         .shutdown_timeout(20)
         .listen(listener)?
         .run();
-        Ok(Self { port, server, state, shutdown })
+        Ok(Self {
+            port,
+            server,
+            state,
+            shutdown,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -101,10 +106,20 @@ impl Application {
         &self.state
     }
 
+    /// A handle to stop the server (tests, embedding).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Stops the background workers (the server itself is stopped through its handle).
+    pub fn stop_workers(&self) {
+        let _ = self.shutdown.send(true);
+    }
+
     /// Serves until SIGTERM/SIGINT (graceful: in-flight requests finish), then stops workers.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
-        self.shutdown.notify_waiters();
+        let _ = self.shutdown.send(true);
         result
     }
 }
@@ -135,11 +150,11 @@ fn path_error(_: PathError, _: &HttpRequest) -> actix_web::Error {
 }
 
 /// Deletes what has expired, so tables do not grow without bound.
-async fn housekeeping(state: AppState, shutdown: Arc<Notify>) {
+async fn housekeeping(state: AppState, mut stopped: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(HOUSEKEEPING_EVERY) => {}
-            _ = shutdown.notified() => break,
+            _ = stopped.changed() => break,
         }
         let st = state.clone();
         let result = crate::db::run_blocking(move || {

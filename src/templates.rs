@@ -26,31 +26,40 @@ impl Templates {
         crate::i18n::register_template_function(&mut tera);
 
         let urls = assets.clone();
-        tera.register_function("asset", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
-            let name = kwargs.must_get::<&str>("path")?;
-            urls.url(name)
-                .map(str::to_owned)
-                .ok_or_else(|| tera::Error::message(format!("unknown asset {name}")))
-        });
+        tera.register_function(
+            "asset",
+            move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+                let name = kwargs.must_get::<&str>("path")?;
+                urls.url(name)
+                    .map(str::to_owned)
+                    .ok_or_else(|| tera::Error::message(format!("unknown asset {name}")))
+            },
+        );
 
         tera.register_filter(
             "datetime",
             move |value: &str, _: tera::Kwargs, state: &tera::State| -> tera::TeraResult<String> {
-                let lang = state.get::<String>("lang")?.and_then(|l| Lang::parse(&l)).unwrap_or(Lang::Ja);
+                let lang = state
+                    .get::<String>("lang")?
+                    .and_then(|l| Lang::parse(&l))
+                    .unwrap_or(Lang::Ja);
                 Ok(format_datetime(value, lang, timezone))
             },
         );
 
         let mut sources = Vec::new();
         for name in Embedded::iter() {
-            let file = Embedded::get(&name).ok_or_else(|| anyhow::anyhow!("template {name} vanished"))?;
+            let file =
+                Embedded::get(&name).ok_or_else(|| anyhow::anyhow!("template {name} vanished"))?;
             let text = String::from_utf8(file.data.into_owned())
                 .map_err(|_| anyhow::anyhow!("template {name} is not UTF-8"))?;
             sources.push((name.into_owned(), text));
         }
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| anyhow::anyhow!("template error: {e}"))?;
-        Ok(Self { tera: Arc::new(tera) })
+        Ok(Self {
+            tera: Arc::new(tera),
+        })
     }
 
     pub fn render(&self, name: &str, context: &tera::Context) -> anyhow::Result<String> {
@@ -64,7 +73,9 @@ impl Templates {
 pub fn format_datetime(value: &str, lang: Lang, tz: chrono_tz::Tz) -> String {
     let parsed = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S%.f")
         .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%d %H:%M:%S%.f"));
-    let Ok(utc) = parsed else { return value.to_owned() };
+    let Ok(utc) = parsed else {
+        return value.to_owned();
+    };
     let local = utc.and_utc().with_timezone(&tz);
     match lang {
         Lang::Ja => local.format("%Y年%-m月%-d日 %H:%M").to_string(),
@@ -95,7 +106,9 @@ pub fn used_message_keys() -> Vec<String> {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut stack = vec![src];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -128,8 +141,14 @@ mod tests {
     #[test]
     fn dates_follow_language_and_zone() {
         let tz = chrono_tz::Asia::Tokyo;
-        assert_eq!(format_datetime("2026-11-27T03:40:00", Lang::Ja, tz), "2026年11月27日 12:40");
-        assert_eq!(format_datetime("2026-11-27T03:40:00.123", Lang::En, tz), "27 Nov 2026, 12:40");
+        assert_eq!(
+            format_datetime("2026-11-27T03:40:00", Lang::Ja, tz),
+            "2026年11月27日 12:40"
+        );
+        assert_eq!(
+            format_datetime("2026-11-27T03:40:00.123", Lang::En, tz),
+            "27 Nov 2026, 12:40"
+        );
         assert_eq!(format_datetime("garbage", Lang::En, tz), "garbage");
     }
 

@@ -18,7 +18,8 @@ pub fn json_config() -> web::JsonConfig {
         .limit(JSON_BODY_LIMIT)
         .error_handler(|err: JsonPayloadError, _req: &HttpRequest| {
             let app = match err {
-                JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
                 JsonPayloadError::ContentType => AppError::BadRequest("error-415"),
                 _ => AppError::BadRequest("error-json-invalid"),
             };
@@ -30,11 +31,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .app_data(json_config())
-            .route("/users", web::post().to(users::register))
-            .route("/tokens", web::post().to(tokens::create))
-            .route("/tokens", web::get().to(tokens::list))
-            .route("/tokens/current", web::delete().to(tokens::revoke_current))
-            .route("/tokens/{id}", web::delete().to(tokens::revoke))
-            .route("/me", web::get().to(me::me)),
+            .service(web::resource("/users").route(web::post().to(users::register)))
+            .service(
+                web::resource("/tokens")
+                    .route(web::post().to(tokens::create))
+                    .route(web::get().to(tokens::list)),
+            )
+            .service(
+                web::resource("/tokens/current").route(web::delete().to(tokens::revoke_current)),
+            )
+            .service(web::resource("/tokens/{id}").route(web::delete().to(tokens::revoke)))
+            .service(web::resource("/me").route(web::get().to(me::me))),
     );
 }

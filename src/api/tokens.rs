@@ -27,13 +27,23 @@ pub async fn create(
     client: ClientInfo,
     body: web::Json<CreateBody>,
 ) -> Result<HttpResponse, AppError> {
-    let token = api_tokens::create_with_credentials(&state, &body.email, &body.password, body.name.as_deref(), &client).await?;
+    let token = api_tokens::create_with_credentials(
+        &state,
+        &body.email,
+        &body.password,
+        body.name.as_deref(),
+        &client,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(json!({ "token": token, "token_type": "Bearer" })))
 }
 
 /// `GET /api/v1/tokens`: my tokens (never the secrets).
 #[tracing::instrument(skip_all)]
-pub async fn list(state: web::Data<AppState>, SignedIn(identity): SignedIn) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    SignedIn(identity): SignedIn,
+) -> Result<HttpResponse, AppError> {
     let tokens = api_tokens::list(&state, identity.user.id).await?;
     let items: Vec<_> = tokens
         .iter()
@@ -52,7 +62,10 @@ pub async fn list(state: web::Data<AppState>, SignedIn(identity): SignedIn) -> R
 
 /// `DELETE /api/v1/tokens/current`: revokes the token making this call.
 #[tracing::instrument(skip_all)]
-pub async fn revoke_current(state: web::Data<AppState>, SignedIn(identity): SignedIn) -> Result<HttpResponse, AppError> {
+pub async fn revoke_current(
+    state: web::Data<AppState>,
+    SignedIn(identity): SignedIn,
+) -> Result<HttpResponse, AppError> {
     let Credential::ApiToken { id } = identity.credential else {
         return Err(AppError::BadRequest("error-not-token-auth"));
     };

@@ -6,13 +6,19 @@ use ipnet::IpNet;
 
 /// Resolves the client address. `X-Forwarded-For` is read right to left, skipping trusted
 /// proxies, and only when the direct peer is itself a trusted proxy, so clients cannot forge it.
-pub fn client_ip(peer: Option<IpAddr>, forwarded_for: Option<&str>, trusted: &[IpNet]) -> Option<IpAddr> {
+pub fn client_ip(
+    peer: Option<IpAddr>,
+    forwarded_for: Option<&str>,
+    trusted: &[IpNet],
+) -> Option<IpAddr> {
     let peer = peer?;
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(&peer) {
         return Some(peer);
     }
-    let Some(header) = forwarded_for else { return Some(peer) };
+    let Some(header) = forwarded_for else {
+        return Some(peer);
+    };
     let mut candidate = peer;
     for entry in header.rsplit(',') {
         match entry.trim().parse::<IpAddr>() {
@@ -39,18 +45,31 @@ mod tests {
 
     #[test]
     fn untrusted_peer_header_is_ignored() {
-        assert_eq!(client_ip(Some(ip("203.0.113.9")), Some("1.2.3.4"), &[]), Some(ip("203.0.113.9")));
+        assert_eq!(
+            client_ip(Some(ip("203.0.113.9")), Some("1.2.3.4"), &[]),
+            Some(ip("203.0.113.9"))
+        );
     }
 
     #[test]
     fn trusted_proxy_header_is_used_right_to_left() {
         let trusted = vec!["10.0.0.0/8".parse().unwrap()];
         assert_eq!(
-            client_ip(Some(ip("10.0.0.2")), Some("6.6.6.6, 198.51.100.7, 10.0.0.5"), &trusted),
+            client_ip(
+                Some(ip("10.0.0.2")),
+                Some("6.6.6.6, 198.51.100.7, 10.0.0.5"),
+                &trusted
+            ),
             Some(ip("198.51.100.7"))
         );
-        assert_eq!(client_ip(Some(ip("10.0.0.2")), None, &trusted), Some(ip("10.0.0.2")));
-        assert_eq!(client_ip(Some(ip("10.0.0.2")), Some("garbage"), &trusted), Some(ip("10.0.0.2")));
+        assert_eq!(
+            client_ip(Some(ip("10.0.0.2")), None, &trusted),
+            Some(ip("10.0.0.2"))
+        );
+        assert_eq!(
+            client_ip(Some(ip("10.0.0.2")), Some("garbage"), &trusted),
+            Some(ip("10.0.0.2"))
+        );
     }
 }
 
@@ -64,7 +83,8 @@ pub struct ClientInfo {
 impl ClientInfo {
     /// The key for per-address rate limits (all unknown addresses share one bucket).
     pub fn ip_key(&self) -> String {
-        self.ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+        self.ip
+            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
     }
 }
 
@@ -80,7 +100,10 @@ impl actix_web::FromRequest for ClientInfo {
             .app_data::<actix_web::web::Data<crate::state::AppState>>()
             .map(|s| s.settings.trusted_proxies.clone())
             .unwrap_or_default();
-        let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        let forwarded = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
         let ip = client_ip(req.peer_addr().map(|a| a.ip()), forwarded, &trusted);
         let user_agent: String = req
             .headers()

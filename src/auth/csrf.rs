@@ -51,7 +51,11 @@ pub async fn verify_csrf(
     let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let auth = req.extensions().get::<RequestAuth>().cloned().unwrap_or_default();
+    let auth = req
+        .extensions()
+        .get::<RequestAuth>()
+        .cloned()
+        .unwrap_or_default();
     let is_api = req.path().starts_with("/api/");
     let expected = match auth.identity.as_ref().map(|i| &i.credential) {
         Some(Credential::ApiToken { .. }) => None,
@@ -88,7 +92,9 @@ pub async fn verify_csrf(
         while let Some(chunk) = payload.next().await {
             let chunk = match chunk {
                 Ok(c) => c,
-                Err(_) => return Ok(req.into_response(AppError::BadRequest("error-400").error_response())),
+                Err(_) => {
+                    return Ok(req.into_response(AppError::BadRequest("error-400").error_response()));
+                }
             };
             if body.len() + chunk.len() > FORM_BODY_LIMIT {
                 return Ok(req.into_response(AppError::PayloadTooLarge.error_response()));
@@ -103,7 +109,9 @@ pub async fn verify_csrf(
     }
 
     match provided {
-        Some(token) if secrets_equal(&token, &expected) => Ok(next.call(req).await?.map_into_boxed_body()),
+        Some(token) if secrets_equal(&token, &expected) => {
+            Ok(next.call(req).await?.map_into_boxed_body())
+        }
         Some(_) => Ok(forbidden(req, "wrong CSRF token")),
         None => Ok(forbidden(req, "missing CSRF token")),
     }
@@ -117,7 +125,10 @@ mod tests {
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for (k, v) in pairs {
-            map.insert(actix_web::http::header::HeaderName::from_static(k), HeaderValue::from_static(v));
+            map.insert(
+                actix_web::http::header::HeaderName::from_static(k),
+                HeaderValue::from_static(v),
+            );
         }
         map
     }
@@ -125,12 +136,27 @@ mod tests {
     #[test]
     fn origin_rules() {
         let site = "http://127.0.0.1:8080";
-        assert!(same_origin(&headers(&[("origin", "http://127.0.0.1:8080")]), site));
-        assert!(!same_origin(&headers(&[("origin", "https://evil.example")]), site));
+        assert!(same_origin(
+            &headers(&[("origin", "http://127.0.0.1:8080")]),
+            site
+        ));
+        assert!(!same_origin(
+            &headers(&[("origin", "https://evil.example")]),
+            site
+        ));
         assert!(!same_origin(&headers(&[("origin", "null")]), site));
-        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")]), site));
-        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")]), site));
-        assert!(!same_origin(&headers(&[("sec-fetch-site", "same-site")]), site));
+        assert!(same_origin(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            site
+        ));
+        assert!(!same_origin(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            site
+        ));
+        assert!(!same_origin(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            site
+        ));
         assert!(same_origin(&headers(&[]), site));
     }
 }

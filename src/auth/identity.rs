@@ -83,11 +83,19 @@ pub struct RequestAuth {
 }
 
 pub fn session_cookie_name(settings: &Settings) -> &'static str {
-    if settings.secure_cookies() { "__Host-ideabox_session" } else { "ideabox_session" }
+    if settings.secure_cookies() {
+        "__Host-ideabox_session"
+    } else {
+        "ideabox_session"
+    }
 }
 
 pub fn csrf_cookie_name(settings: &Settings) -> &'static str {
-    if settings.secure_cookies() { "__Host-ideabox_csrf" } else { "ideabox_csrf" }
+    if settings.secure_cookies() {
+        "__Host-ideabox_csrf"
+    } else {
+        "ideabox_csrf"
+    }
 }
 
 /// A cookie with the attributes every IdeaBox cookie shares.
@@ -115,7 +123,9 @@ pub fn removal_cookie(settings: &Settings, name: &'static str) -> Cookie<'static
 fn bearer_token(req: &ServiceRequest) -> Option<String> {
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
 }
 
 /// Middleware: resolves the session cookie or, under `/api/`, the bearer token.
@@ -152,13 +162,18 @@ pub async fn authenticate(
     let name = session_cookie_name(&state.settings);
     let sets_cookie = res.response().cookies().any(|c| c.name() == name);
     if stale && !sets_cookie {
-        let _ = res.response_mut().add_cookie(&removal_cookie(&state.settings, name));
+        let _ = res
+            .response_mut()
+            .add_cookie(&removal_cookie(&state.settings, name));
     }
     Ok(res)
 }
 
 fn request_auth(req: &HttpRequest) -> RequestAuth {
-    req.extensions().get::<RequestAuth>().cloned().unwrap_or_default()
+    req.extensions()
+        .get::<RequestAuth>()
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The identity if someone is signed in.
@@ -181,6 +196,11 @@ impl FromRequest for SignedIn {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(request_auth(req).identity.map(SignedIn).ok_or(AppError::Unauthorized))
+        ready(
+            request_auth(req)
+                .identity
+                .map(SignedIn)
+                .ok_or(AppError::Unauthorized),
+        )
     }
 }

@@ -52,7 +52,11 @@ impl PasswordHasher {
     }
 
     /// Checks `password` against `stored`; with no stored hash, burns the same time and fails.
-    pub async fn verify(&self, password: &str, stored: Option<String>) -> Result<Verification, AppError> {
+    pub async fn verify(
+        &self,
+        password: &str,
+        stored: Option<String>,
+    ) -> Result<Verification, AppError> {
         let _permit = self.permits.acquire().await.map_err(AppError::internal)?;
         let password = SecretString::from(password.to_owned());
         let (hash, real) = match stored {
@@ -79,9 +83,14 @@ fn hash_sync(password: &str) -> anyhow::Result<String> {
 
 fn verify_sync(password: &str, stored: &str) -> Verification {
     let Ok(parsed) = PasswordHash::new(stored) else {
-        return Verification { matches: false, needs_rehash: false };
+        return Verification {
+            matches: false,
+            needs_rehash: false,
+        };
     };
-    let matches = hasher().verify_password(password.as_bytes(), &parsed).is_ok();
+    let matches = hasher()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok();
     Verification {
         matches,
         needs_rehash: matches && !uses_current_params(&parsed),
@@ -90,7 +99,9 @@ fn verify_sync(password: &str, stored: &str) -> Verification {
 
 fn uses_current_params(hash: &PasswordHash) -> bool {
     let current = current_params();
-    let Ok(params) = Params::try_from(hash) else { return false };
+    let Ok(params) = Params::try_from(hash) else {
+        return false;
+    };
     hash.algorithm.as_str() == "argon2id"
         && hash.version == Some(Version::V0x13.into())
         && params.m_cost() >= current.m_cost()
@@ -105,7 +116,10 @@ mod tests {
     #[test]
     fn round_trip_and_phc_format() {
         let hash = hash_sync("correct horse battery staple").unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         let ok = verify_sync("correct horse battery staple", &hash);
         assert!(ok.matches && !ok.needs_rehash);
         assert!(!verify_sync("wrong horse battery staple", &hash).matches);
@@ -113,10 +127,14 @@ mod tests {
 
     #[test]
     fn weaker_hashes_are_flagged_for_rehash() {
-        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8192, 1, 1, None).unwrap())
-            .hash_password(b"correct horse battery staple")
-            .unwrap()
-            .to_string();
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8192, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"correct horse battery staple")
+        .unwrap()
+        .to_string();
         let v = verify_sync("correct horse battery staple", &weak);
         assert!(v.matches && v.needs_rehash);
     }

@@ -7,7 +7,6 @@
 pub mod models;
 pub mod schema;
 
-use std::path::Path;
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -52,14 +51,19 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<AnyConnection, Self::Error> {
         match self.backend {
-            Backend::Postgres => diesel::PgConnection::establish(&self.target).map(AnyConnection::Postgresql),
-            Backend::Sqlite => diesel::SqliteConnection::establish(&self.target).map(AnyConnection::Sqlite),
+            Backend::Postgres => {
+                diesel::PgConnection::establish(&self.target).map(AnyConnection::Postgresql)
+            }
+            Backend::Sqlite => {
+                diesel::SqliteConnection::establish(&self.target).map(AnyConnection::Sqlite)
+            }
         }
         .map_err(diesel::r2d2::Error::ConnectionError)
     }
 
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, conn: &mut AnyConnection) -> bool {
@@ -89,7 +93,8 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
                 "PRAGMA foreign_keys = ON;".to_owned(),
             ];
             for pragma in pragmas {
-                c.batch_execute(&pragma).map_err(diesel::r2d2::Error::QueryError)?;
+                c.batch_execute(&pragma)
+                    .map_err(diesel::r2d2::Error::QueryError)?;
             }
         }
         Ok(())
@@ -121,12 +126,20 @@ impl Db {
                     target: path.to_string_lossy().into_owned(),
                     backend: Backend::Sqlite,
                 };
-                let pragmas = || Box::new(SqlitePragmas { synchronous: settings.sqlite_synchronous });
+                let pragmas = || {
+                    Box::new(SqlitePragmas {
+                        synchronous: settings.sqlite_synchronous,
+                    })
+                };
                 // One writer: SQLite allows one write transaction at a time anyway, and queuing
                 // in the pool is fairer and faster than spinning on SQLITE_BUSY.
                 let write = build_pool(manager.clone(), 1, Some(pragmas()))?;
                 let read = build_pool(manager, settings.database_pool_size, Some(pragmas()))?;
-                Ok(Db { read, write, backend: Backend::Sqlite })
+                Ok(Db {
+                    read,
+                    write,
+                    backend: Backend::Sqlite,
+                })
             }
             DatabaseUrl::Postgres { url } => {
                 let manager = Manager {
@@ -134,7 +147,11 @@ impl Db {
                     backend: Backend::Postgres,
                 };
                 let pool = build_pool(manager, settings.database_pool_size, None)?;
-                Ok(Db { read: pool.clone(), write: pool, backend: Backend::Postgres })
+                Ok(Db {
+                    read: pool.clone(),
+                    write: pool,
+                    backend: Backend::Postgres,
+                })
             }
         }
     }
@@ -206,7 +223,9 @@ fn build_pool(
         builder = builder.connection_customizer(c);
     }
     // Connect once by hand first: the pool would only report a timeout, not the real error.
-    let probe = manager.connect().map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+    let probe = manager
+        .connect()
+        .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
     drop(probe);
     Ok(builder.build_unchecked(manager))
 }
@@ -218,7 +237,9 @@ where
     F: FnOnce(&mut AnyConnection) -> Result<T, AppError>,
 {
     match conn {
-        AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
         AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
     match f(conn) {
@@ -227,7 +248,9 @@ where
             Ok(value)
         }
         Err(err) => {
-            if let Err(rollback) = <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn) {
+            if let Err(rollback) =
+                <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)
+            {
                 tracing::error!(error = %rollback, "rollback failed");
             }
             Err(err)
@@ -249,13 +272,20 @@ where
 
 /// Applies pending migrations on one connection.
 pub fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<usize> {
-    let to_err = |e: Box<dyn std::error::Error + Send + Sync>| anyhow::anyhow!("migration failed: {e}");
+    let to_err =
+        |e: Box<dyn std::error::Error + Send + Sync>| anyhow::anyhow!("migration failed: {e}");
     match conn {
-        AnyConnection::Sqlite(c) => Ok(c.run_pending_migrations(SQLITE_MIGRATIONS).map_err(to_err)?.len()),
+        AnyConnection::Sqlite(c) => Ok(c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map_err(to_err)?
+            .len()),
         AnyConnection::Postgresql(c) => {
             // Instances that start together would otherwise race to create the same tables.
             c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
-            let result = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()).map_err(to_err);
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len())
+                .map_err(to_err);
             c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
             result
         }
@@ -264,31 +294,39 @@ pub fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<usize> {
 
 /// Reverts every migration (used by the migration round-trip test).
 pub fn revert_all_migrations(conn: &mut AnyConnection) -> anyhow::Result<usize> {
-    let to_err = |e: Box<dyn std::error::Error + Send + Sync>| anyhow::anyhow!("revert failed: {e}");
+    let to_err =
+        |e: Box<dyn std::error::Error + Send + Sync>| anyhow::anyhow!("revert failed: {e}");
     match conn {
-        AnyConnection::Sqlite(c) => Ok(c.revert_all_migrations(SQLITE_MIGRATIONS).map_err(to_err)?.len()),
-        AnyConnection::Postgresql(c) => Ok(c.revert_all_migrations(POSTGRES_MIGRATIONS).map_err(to_err)?.len()),
+        AnyConnection::Sqlite(c) => Ok(c
+            .revert_all_migrations(SQLITE_MIGRATIONS)
+            .map_err(to_err)?
+            .len()),
+        AnyConnection::Postgresql(c) => Ok(c
+            .revert_all_migrations(POSTGRES_MIGRATIONS)
+            .map_err(to_err)?
+            .len()),
     }
 }
 
-/// Opens one connection outside any pool (migration tests, tools).
+/// Opens one connection outside any pool (migration tests, tools), set up like pooled ones.
 pub fn connect_single(url: &DatabaseUrl) -> anyhow::Result<AnyConnection> {
     Ok(match url {
-        DatabaseUrl::Sqlite { path } => AnyConnection::Sqlite(diesel::SqliteConnection::establish(
-            &path.to_string_lossy(),
-        )?),
-        DatabaseUrl::Postgres { url } => AnyConnection::Postgresql(diesel::PgConnection::establish(url.expose_secret())?),
+        DatabaseUrl::Sqlite { path } => {
+            let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
+            conn.batch_execute("PRAGMA busy_timeout = 5000;")?;
+            conn.batch_execute("PRAGMA foreign_keys = ON;")?;
+            AnyConnection::Sqlite(conn)
+        }
+        DatabaseUrl::Postgres { url } => {
+            AnyConnection::Postgresql(diesel::PgConnection::establish(url.expose_secret())?)
+        }
     })
-}
-
-/// Whether a path looks like an SQLite database that exists.
-pub fn sqlite_exists(path: &Path) -> bool {
-    path.is_file()
 }
 
 /// The current time as stored in the database (UTC, microsecond precision on both backends).
 pub fn now() -> chrono::NaiveDateTime {
     let now = chrono::Utc::now().naive_utc();
     // PostgreSQL keeps microseconds; truncate so values round-trip identically on both backends.
-    chrono::Timelike::with_nanosecond(&now, now.and_utc().timestamp_subsec_micros() * 1000).unwrap_or(now)
+    chrono::Timelike::with_nanosecond(&now, now.and_utc().timestamp_subsec_micros() * 1000)
+        .unwrap_or(now)
 }

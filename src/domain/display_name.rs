@@ -44,7 +44,10 @@ mod tests {
 
     #[test]
     fn trims_and_collapses() {
-        assert_eq!(DisplayName::parse("n", "  山田   花子 ").unwrap().as_str(), "山田 花子");
+        assert_eq!(
+            DisplayName::parse("n", "  山田   花子 ").unwrap().as_str(),
+            "山田 花子"
+        );
     }
 
     #[test]

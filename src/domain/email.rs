@@ -82,8 +82,21 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["", "plain", "a@b", "@example.jp", "a@.jp", "a b@example.jp", "a..b@example.jp", "a@exa_mple.jp", "a@-x.jp"] {
-            assert!(EmailAddress::parse("email", bad).is_err(), "{bad:?} accepted");
+        for bad in [
+            "",
+            "plain",
+            "a@b",
+            "@example.jp",
+            "a@.jp",
+            "a b@example.jp",
+            "a..b@example.jp",
+            "a@exa_mple.jp",
+            "a@-x.jp",
+        ] {
+            assert!(
+                EmailAddress::parse("email", bad).is_err(),
+                "{bad:?} accepted"
+            );
         }
         let long = format!("{}@example.jp", "a".repeat(65));
         assert!(EmailAddress::parse("email", &long).is_err());

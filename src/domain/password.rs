@@ -29,7 +29,11 @@ impl NewPassword {
             return Err(FieldError::new(field, "error-password-too-long"));
         }
         let lowered = raw.to_lowercase();
-        if is_common(&lowered) || context.iter().any(|c| !c.is_empty() && c.to_lowercase() == lowered) {
+        if is_common(&lowered)
+            || context
+                .iter()
+                .any(|c| !c.is_empty() && c.to_lowercase() == lowered)
+        {
             return Err(FieldError::new(field, "error-password-common"));
         }
         Ok(Self(SecretString::from(raw.to_owned())))
@@ -64,7 +68,13 @@ mod tests {
 
     #[test]
     fn common_passwords_are_refused_in_any_case() {
-        for pw in ["password1234", "Password1234", "123456789012", "qwertyuiopas", "zzzzzzzzzzzzzz"] {
+        for pw in [
+            "password1234",
+            "Password1234",
+            "123456789012",
+            "qwertyuiopas",
+            "zzzzzzzzzzzzzz",
+        ] {
             let err = NewPassword::parse("p", pw, &[]).err().expect(pw);
             assert_eq!(err.code, "error-password-common");
         }

@@ -70,13 +70,18 @@ mod tests {
                 Err(RoleChangeDenied::NotAdmin)
             );
         }
-        assert!(can_change_role(&actor(Role::Admin, true), Role::Citizen, Role::Moderator, 1).is_ok());
+        assert!(
+            can_change_role(&actor(Role::Admin, true), Role::Citizen, Role::Moderator, 1).is_ok()
+        );
     }
 
     #[test]
     fn last_admin_stays_admin() {
         let admin = actor(Role::Admin, true);
-        assert_eq!(can_change_role(&admin, Role::Admin, Role::Citizen, 1), Err(RoleChangeDenied::LastAdmin));
+        assert_eq!(
+            can_change_role(&admin, Role::Admin, Role::Citizen, 1),
+            Err(RoleChangeDenied::LastAdmin)
+        );
         assert!(can_change_role(&admin, Role::Admin, Role::Citizen, 2).is_ok());
     }
 

@@ -13,7 +13,10 @@ use crate::domain::email::mask_email;
 #[derive(Clone)]
 pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files { transport: AsyncFileTransport<Tokio1Executor>, dir: PathBuf },
+    Files {
+        transport: AsyncFileTransport<Tokio1Executor>,
+        dir: PathBuf,
+    },
 }
 
 impl Mailer {
@@ -26,8 +29,9 @@ impl Mailer {
                 Self::Smtp(transport)
             }
             MailTransport::Outbox(dir) => {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| anyhow::anyhow!("cannot create outbox folder {}: {e}", dir.display()))?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    anyhow::anyhow!("cannot create outbox folder {}: {e}", dir.display())
+                })?;
                 Self::Files {
                     transport: AsyncFileTransport::<Tokio1Executor>::new(dir),
                     dir: dir.clone(),
@@ -60,7 +64,10 @@ impl Mailer {
                 .map(|_| ())
                 .map_err(|e| format!("smtp: {e}")),
             Self::Files { transport, dir } => {
-                let id = transport.send(message).await.map_err(|e| format!("outbox: {e}"))?;
+                let id = transport
+                    .send(message)
+                    .await
+                    .map_err(|e| format!("outbox: {e}"))?;
                 // Development convenience: the links are also logged. Only the file outbox does
                 // this; over SMTP no link (and so no token) is ever logged.
                 let links: Vec<&str> = mail

@@ -44,7 +44,12 @@ impl MailQueue {
     }
 
     /// Renders a message (before the transaction: rendering needs no database).
-    pub fn compose<T: serde::Serialize>(&self, lang: Lang, kind: MailKind, data: &T) -> Result<RenderedMail, AppError> {
+    pub fn compose<T: serde::Serialize>(
+        &self,
+        lang: Lang,
+        kind: MailKind,
+        data: &T,
+    ) -> Result<RenderedMail, AppError> {
         compose::render(&self.templates, lang, kind, &self.settings.origin(), data)
     }
 
@@ -87,7 +92,13 @@ fn backoff(attempts: i32) -> chrono::Duration {
 }
 
 /// Sends due mail until `shutdown` fires.
-pub async fn run_worker(db: Db, mailer: Mailer, from: Mailbox, queue: MailQueue, shutdown: Arc<Notify>) {
+pub async fn run_worker(
+    db: Db,
+    mailer: Mailer,
+    from: Mailbox,
+    queue: MailQueue,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
     loop {
         match deliver_due(&db, &mailer, &from).await {
             Ok(sent) if sent >= BATCH as usize => continue,
@@ -97,7 +108,7 @@ pub async fn run_worker(db: Db, mailer: Mailer, from: Mailbox, queue: MailQueue,
         tokio::select! {
             _ = queue.wake.notified() => {}
             _ = tokio::time::sleep(POLL) => {}
-            _ = shutdown.notified() => break,
+            _ = stopped.changed() => break,
         }
     }
 }

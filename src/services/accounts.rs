@@ -26,8 +26,8 @@ use crate::email::compose::MailKind;
 use crate::email::outbox;
 use crate::error::AppError;
 use crate::rate_limit::{
-    EMAIL_CHANGE_PER_ACCOUNT, LOGIN_FAILURES_PER_ACCOUNT, REGISTER_PER_IP, RESEND_PER_EMAIL, RESEND_PER_IP,
-    RESET_PER_EMAIL, RESET_PER_IP,
+    EMAIL_CHANGE_PER_ACCOUNT, LOGIN_FAILURES_PER_ACCOUNT, REGISTER_PER_IP, RESEND_PER_EMAIL,
+    RESEND_PER_IP, RESET_PER_EMAIL, RESET_PER_IP,
 };
 use crate::services::{credentials, sessions};
 use crate::state::AppState;
@@ -92,7 +92,9 @@ fn user_lang(user: &UserRow, fallback: Lang) -> Lang {
 }
 
 /// Parses the registration form, reporting every problem at once.
-pub fn parse_registration(form: &Registration<'_>) -> Result<(EmailAddress, DisplayName, NewPassword), FieldErrors> {
+pub fn parse_registration(
+    form: &Registration<'_>,
+) -> Result<(EmailAddress, DisplayName, NewPassword), FieldErrors> {
     let mut errors = FieldErrors::new();
     let email = errors.take(EmailAddress::parse("email", form.email));
     let name = errors.take(DisplayName::parse("display_name", form.display_name));
@@ -106,7 +108,12 @@ pub fn parse_registration(form: &Registration<'_>) -> Result<(EmailAddress, Disp
 
 /// Registers an account and mails a verification link. For an address already registered,
 /// mails its owner instead; the caller sees the same outcome either way.
-pub async fn register(state: &AppState, form: Registration<'_>, lang: Lang, client: &ClientInfo) -> Result<(), AppError> {
+pub async fn register(
+    state: &AppState,
+    form: Registration<'_>,
+    lang: Lang,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
     state.limiter.hit(REGISTER_PER_IP, &client.ip_key()).await?;
     let (email, name, password) = parse_registration(&form)?;
     // Hash before looking anything up, so both paths cost the same.
@@ -170,7 +177,10 @@ pub async fn register(state: &AppState, form: Registration<'_>, lang: Lang, clie
 fn is_unique_violation(err: &anyhow::Error) -> bool {
     matches!(
         err.downcast_ref::<diesel::result::Error>(),
-        Some(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
+        Some(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _
+        ))
     )
 }
 
@@ -203,7 +213,12 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<LinkOutcome, 
 }
 
 /// Sends a fresh verification link if the address belongs to an unverified account.
-pub async fn resend_verification(state: &AppState, email_raw: &str, lang: Lang, client: &ClientInfo) -> Result<(), AppError> {
+pub async fn resend_verification(
+    state: &AppState,
+    email_raw: &str,
+    lang: Lang,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
     state.limiter.hit(RESEND_PER_IP, &client.ip_key()).await?;
     let email = EmailAddress::parse("email", email_raw)?;
     state.limiter.hit(RESEND_PER_EMAIL, email.as_str()).await?;
@@ -211,11 +226,14 @@ pub async fn resend_verification(state: &AppState, email_raw: &str, lang: Lang, 
     state
         .db
         .write(move |c| {
-            let Some(user) = users::find_by_email(c, email.as_str())? else { return Ok(()) };
+            let Some(user) = users::find_by_email(c, email.as_str())? else {
+                return Ok(());
+            };
             if user.is_verified() {
                 return Ok(());
             }
-            let token = new_email_token(c, user.id(), TokenPurpose::Verify, VERIFY_TTL_HOURS, None)?;
+            let token =
+                new_email_token(c, user.id(), TokenPurpose::Verify, VERIFY_TTL_HOURS, None)?;
             let mail = st.mail.compose(
                 user_lang(&user, lang),
                 MailKind::VerifyEmail,
@@ -233,7 +251,12 @@ pub async fn resend_verification(state: &AppState, email_raw: &str, lang: Lang, 
 }
 
 /// Mails a reset link (valid one hour) if the address is registered.
-pub async fn request_password_reset(state: &AppState, email_raw: &str, lang: Lang, client: &ClientInfo) -> Result<(), AppError> {
+pub async fn request_password_reset(
+    state: &AppState,
+    email_raw: &str,
+    lang: Lang,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
     state.limiter.hit(RESET_PER_IP, &client.ip_key()).await?;
     let email = EmailAddress::parse("email", email_raw)?;
     state.limiter.hit(RESET_PER_EMAIL, email.as_str()).await?;
@@ -242,7 +265,9 @@ pub async fn request_password_reset(state: &AppState, email_raw: &str, lang: Lan
     state
         .db
         .write(move |c| {
-            let Some(user) = users::find_by_email(c, email.as_str())? else { return Ok(()) };
+            let Some(user) = users::find_by_email(c, email.as_str())? else {
+                return Ok(());
+            };
             let token = new_email_token(c, user.id(), TokenPurpose::Reset, RESET_TTL_HOURS, None)?;
             let mail = st.mail.compose(
                 user_lang(&user, lang),
@@ -266,19 +291,26 @@ pub async fn reset_link_is_usable(state: &AppState, token: &str) -> Result<bool,
     let hash = hash_token(token);
     state
         .db
-        .read(move |c| Ok(email_tokens::find_usable(c, &hash, TokenPurpose::Reset, now())?.is_some()))
+        .read(move |c| {
+            Ok(email_tokens::find_usable(c, &hash, TokenPurpose::Reset, now())?.is_some())
+        })
         .await
 }
 
 /// Sets a new password from a reset link. Ends every session, confirms the address (the link
 /// proved the mailbox), forgives earlier failed logins, and notifies the owner.
-pub async fn reset_password(state: &AppState, token: &str, password_raw: &str) -> Result<LinkOutcome, AppError> {
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    password_raw: &str,
+) -> Result<LinkOutcome, AppError> {
     let hash = hash_token(token);
     let lookup = hash.clone();
     let Some(user) = state
         .db
         .read(move |c| {
-            let Some(row) = email_tokens::find_usable(c, &lookup, TokenPurpose::Reset, now())? else {
+            let Some(row) = email_tokens::find_usable(c, &lookup, TokenPurpose::Reset, now())?
+            else {
                 return Ok(None);
             };
             Ok(users::find(c, UserId(row.user_id))?)
@@ -311,7 +343,10 @@ pub async fn reset_password(state: &AppState, token: &str, password_raw: &str) -
             let mail = st.mail.compose(
                 user_lang(&user, st.settings.default_language),
                 MailKind::PasswordChanged,
-                &NoticeMail { display_name: &name, link: st.settings.absolute("/password/forgot") },
+                &NoticeMail {
+                    display_name: &name,
+                    link: st.settings.absolute("/password/forgot"),
+                },
             )?;
             outbox::enqueue(c, Some(id), &email, &mail)?;
             Ok(LinkOutcome::Done)
@@ -320,7 +355,10 @@ pub async fn reset_password(state: &AppState, token: &str, password_raw: &str) -
     if outcome == LinkOutcome::Done {
         tracing::info!(user = %user_id, "password reset");
         if let Some(email) = user_email.as_deref() {
-            state.limiter.clear(LOGIN_FAILURES_PER_ACCOUNT, email).await?;
+            state
+                .limiter
+                .clear(LOGIN_FAILURES_PER_ACCOUNT, email)
+                .await?;
         }
         state.mail.wake();
     }
@@ -363,7 +401,10 @@ pub async fn change_password(
             let mail = st.mail.compose(
                 user_lang(&user, st.settings.default_language),
                 MailKind::PasswordChanged,
-                &NoticeMail { display_name: &name, link: st.settings.absolute("/password/forgot") },
+                &NoticeMail {
+                    display_name: &name,
+                    link: st.settings.absolute("/password/forgot"),
+                },
             )?;
             outbox::enqueue(c, Some(id), &email, &mail)?;
             Ok(token)
@@ -374,7 +415,11 @@ pub async fn change_password(
     Ok(token)
 }
 
-pub async fn change_display_name(state: &AppState, identity: &Identity, raw: &str) -> Result<(), AppError> {
+pub async fn change_display_name(
+    state: &AppState,
+    identity: &Identity,
+    raw: &str,
+) -> Result<(), AppError> {
     let name = DisplayName::parse("display_name", raw)?;
     let id = identity.user.id;
     state
@@ -400,7 +445,10 @@ pub async fn request_email_change(
     if user.email.as_deref() == Some(new_email.as_str()) {
         return Err(AppError::validation("new_email", "error-email-unchanged"));
     }
-    state.limiter.hit(EMAIL_CHANGE_PER_ACCOUNT, &user.id.to_string()).await?;
+    state
+        .limiter
+        .hit(EMAIL_CHANGE_PER_ACCOUNT, &user.id.to_string())
+        .await?;
     let st = state.clone();
     state
         .db
@@ -410,7 +458,10 @@ pub async fn request_email_change(
                 let mail = st.mail.compose(
                     lang,
                     MailKind::EmailChangeTaken,
-                    &NoticeMail { display_name: "", link: st.settings.absolute("/password/forgot") },
+                    &NoticeMail {
+                        display_name: "",
+                        link: st.settings.absolute("/password/forgot"),
+                    },
                 )?;
                 return outbox::enqueue(c, None, new_email.as_str(), &mail);
             }
@@ -484,7 +535,10 @@ pub async fn set_language(state: &AppState, user: UserId, lang: Lang) -> Result<
 }
 
 /// "Download my data": everything IdeaBox holds about the account, as JSON.
-pub async fn export_my_data(state: &AppState, identity: &Identity) -> Result<serde_json::Value, AppError> {
+pub async fn export_my_data(
+    state: &AppState,
+    identity: &Identity,
+) -> Result<serde_json::Value, AppError> {
     let id = identity.user.id;
     let at = now();
     let idle = at - Duration::minutes(state.settings.session_idle_minutes);
@@ -529,7 +583,12 @@ pub async fn export_my_data(state: &AppState, identity: &Identity) -> Result<ser
 
 /// Deletes the account after checking the password: personal data is erased, sessions, tokens
 /// and pending mail go, and contributions remain as "deleted participant".
-pub async fn delete_account(state: &AppState, identity: &Identity, password: &str, client: &ClientInfo) -> Result<(), AppError> {
+pub async fn delete_account(
+    state: &AppState,
+    identity: &Identity,
+    password: &str,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
     let user = load_user(state, identity.user.id).await?;
     credentials::confirm_current_password(state, &user, password, client).await?;
     let id = user.id();

@@ -24,16 +24,27 @@ const TOUCH_INTERVAL: Duration = Duration::seconds(60);
 
 /// A token name as typed; empty becomes a dated default.
 pub fn parse_name(raw: Option<&str>) -> Result<String, FieldError> {
-    let name = raw.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = raw
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if name.chars().count() > TOKEN_NAME_MAX_CHARS || name.chars().any(char::is_control) {
         return Err(FieldError::new("name", "error-token-name-invalid"));
     }
-    Ok(if name.is_empty() { format!("token {}", now().format("%Y-%m-%d")) } else { name })
+    Ok(if name.is_empty() {
+        format!("token {}", now().format("%Y-%m-%d"))
+    } else {
+        name
+    })
 }
 
 /// Issues a token for `user`; returns the secret, which is never shown again.
 pub async fn issue(state: &AppState, user: UserId, name: String) -> Result<String, AppError> {
-    state.limiter.hit(TOKEN_CREATE_PER_ACCOUNT, &user.to_string()).await?;
+    state
+        .limiter
+        .hit(TOKEN_CREATE_PER_ACCOUNT, &user.to_string())
+        .await?;
     let secret = format!("{TOKEN_PREFIX}{}", random_token()?);
     let hash = hash_token(&secret);
     let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
@@ -68,8 +79,13 @@ pub async fn create_with_credentials(
     name: Option<&str>,
     client: &ClientInfo,
 ) -> Result<String, AppError> {
-    state.limiter.hit(TOKEN_CREATE_PER_IP, &client.ip_key()).await?;
-    let name = parse_name(name).map_err(|e| AppError::Validation(crate::domain::fields::FieldErrors::single(e.field, e.code)))?;
+    state
+        .limiter
+        .hit(TOKEN_CREATE_PER_IP, &client.ip_key())
+        .await?;
+    let name = parse_name(name).map_err(|e| {
+        AppError::Validation(crate::domain::fields::FieldErrors::single(e.field, e.code))
+    })?;
     let user = credentials::check(state, email, password, client).await?;
     issue(state, user.id(), name).await
 }
@@ -80,23 +96,37 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Identi
         return Ok(None);
     }
     let hash = hash_token(token);
-    let found = state.db.read(move |c| Ok(api_tokens::find_with_user(c, &hash)?)).await?;
-    let Some((row, user)) = found else { return Ok(None) };
+    let found = state
+        .db
+        .read(move |c| Ok(api_tokens::find_with_user(c, &hash)?))
+        .await?;
+    let Some((row, user)) = found else {
+        return Ok(None);
+    };
     let at = now();
     if row.last_used_at.is_none_or(|t| at - t > TOUCH_INTERVAL) {
         let id = ApiTokenId(row.id);
-        if let Err(err) = state.db.write(move |c| Ok(api_tokens::touch(c, id, at)?)).await {
+        if let Err(err) = state
+            .db
+            .write(move |c| Ok(api_tokens::touch(c, id, at)?))
+            .await
+        {
             tracing::warn!(error = %err, "could not record token use");
         }
     }
     Ok(Some(Identity {
         user: CurrentUser::from_row(&user),
-        credential: Credential::ApiToken { id: ApiTokenId(row.id) },
+        credential: Credential::ApiToken {
+            id: ApiTokenId(row.id),
+        },
     }))
 }
 
 pub async fn list(state: &AppState, user: UserId) -> Result<Vec<ApiTokenRow>, AppError> {
-    state.db.read(move |c| Ok(api_tokens::list_for_user(c, user)?)).await
+    state
+        .db
+        .read(move |c| Ok(api_tokens::list_for_user(c, user)?))
+        .await
 }
 
 /// Revokes one of the user's own tokens (404 if it is not theirs).

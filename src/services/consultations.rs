@@ -22,8 +22,14 @@ pub struct ConsultationCard {
 }
 
 /// Open consultations first (soonest deadline first), then closed ones.
-pub async fn home_listing(state: &AppState, lang: Lang) -> Result<(Vec<ConsultationCard>, Vec<ConsultationCard>), AppError> {
-    let rows = state.db.read(|c| Ok(consultations::list_published(c)?)).await?;
+pub async fn home_listing(
+    state: &AppState,
+    lang: Lang,
+) -> Result<(Vec<ConsultationCard>, Vec<ConsultationCard>), AppError> {
+    let rows = state
+        .db
+        .read(|c| Ok(consultations::list_published(c)?))
+        .await?;
     let at = now();
     let (mut open, mut closed) = (Vec::new(), Vec::new());
     for (c, org) in rows {
@@ -40,7 +46,11 @@ pub async fn home_listing(state: &AppState, lang: Lang) -> Result<(Vec<Consultat
             closes_at: c.closes_at,
             is_open,
         };
-        if is_open { open.push(card) } else if c.status == "closed" || at >= c.closes_at { closed.push(card) }
+        if is_open {
+            open.push(card)
+        } else if c.status == "closed" || at >= c.closes_at {
+            closed.push(card)
+        }
     }
     closed.reverse();
     Ok((open, closed))

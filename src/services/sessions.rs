@@ -21,7 +21,10 @@ fn idle_since(state: &AppState, at: NaiveDateTime) -> NaiveDateTime {
 }
 
 /// The live session behind a cookie value, if any.
-pub async fn authenticate(state: &AppState, cookie_token: &str) -> Result<Option<Identity>, AppError> {
+pub async fn authenticate(
+    state: &AppState,
+    cookie_token: &str,
+) -> Result<Option<Identity>, AppError> {
     let hash = hash_token(cookie_token);
     let at = now();
     let idle = idle_since(state, at);
@@ -29,11 +32,17 @@ pub async fn authenticate(state: &AppState, cookie_token: &str) -> Result<Option
         .db
         .read(move |c| Ok(sessions::find_live(c, &hash, at, idle)?))
         .await?;
-    let Some((session, user)) = found else { return Ok(None) };
+    let Some((session, user)) = found else {
+        return Ok(None);
+    };
     if at - session.last_seen_at > TOUCH_INTERVAL {
         let id = SessionId(session.id);
         // A failed touch must not fail a read: the session simply idles out a little sooner.
-        if let Err(err) = state.db.write(move |c| Ok(sessions::touch(c, id, at)?)).await {
+        if let Err(err) = state
+            .db
+            .write(move |c| Ok(sessions::touch(c, id, at)?))
+            .await
+        {
             tracing::warn!(error = %err, "could not record session activity");
         }
     }
@@ -47,7 +56,12 @@ pub async fn authenticate(state: &AppState, cookie_token: &str) -> Result<Option
 }
 
 /// Starts a session inside a transaction; returns the cookie value (only its hash is stored).
-pub fn start(conn: &mut AnyConnection, state: &AppState, user: UserId, user_agent: &str) -> Result<String, AppError> {
+pub fn start(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    user: UserId,
+    user_agent: &str,
+) -> Result<String, AppError> {
     let token = random_token()?;
     let csrf = random_token()?;
     let at = now();
@@ -93,14 +107,20 @@ pub async fn login(
 }
 
 pub async fn logout(state: &AppState, session: SessionId) -> Result<(), AppError> {
-    state.db.write(move |c| Ok(sessions::delete(c, session).map(|_| ())?)).await
+    state
+        .db
+        .write(move |c| Ok(sessions::delete(c, session).map(|_| ())?))
+        .await
 }
 
 /// The user's live sessions, most recently used first.
 pub async fn list(state: &AppState, user: UserId) -> Result<Vec<SessionRow>, AppError> {
     let at = now();
     let idle = idle_since(state, at);
-    state.db.read(move |c| Ok(sessions::list_for_user(c, user, idle, at)?)).await
+    state
+        .db
+        .read(move |c| Ok(sessions::list_for_user(c, user, idle, at)?))
+        .await
 }
 
 /// Ends one of the user's own sessions (404 if it is not theirs).
@@ -117,5 +137,8 @@ pub async fn end_one(state: &AppState, user: UserId, session: SessionId) -> Resu
 
 /// "Sign out everywhere": ends every session of the user, this one included.
 pub async fn end_all(state: &AppState, user: UserId) -> Result<usize, AppError> {
-    state.db.write(move |c| Ok(sessions::delete_for_user(c, user)?)).await
+    state
+        .db
+        .write(move |c| Ok(sessions::delete_for_user(c, user)?))
+        .await
 }

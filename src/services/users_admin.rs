@@ -24,7 +24,12 @@ pub struct UserPage {
     pub pages: i64,
 }
 
-pub async fn search(state: &AppState, actor: &Actor, query: &str, page: i64) -> Result<UserPage, AppError> {
+pub async fn search(
+    state: &AppState,
+    actor: &Actor,
+    query: &str,
+    page: i64,
+) -> Result<UserPage, AppError> {
     if !policy::can_manage_users(actor) {
         return Err(AppError::Forbidden("error-403"));
     }
@@ -51,15 +56,25 @@ pub async fn search(state: &AppState, actor: &Actor, query: &str, page: i64) -> 
 /// Changes a role (admins only, never demoting the last admin) and ends the target's
 /// sessions, so the change applies from their very next request. `actor` is `None` when
 /// run from the server's command line, which is trusted.
-pub fn set_role_sync(state: &AppState, actor: Option<&Actor>, target: UserId, role: Role) -> Result<UserRow, AppError> {
+pub fn set_role_sync(
+    state: &AppState,
+    actor: Option<&Actor>,
+    target: UserId,
+    role: Role,
+) -> Result<UserRow, AppError> {
     state.db.write_sync(|c| {
         let user = users::find(c, target)?.ok_or(AppError::NotFound)?;
         let admins = users::count_admins(c)?;
-        let acting = actor.copied().unwrap_or(Actor { role: Role::Admin, verified: true });
-        policy::can_change_role(&acting, user.role(), role, admins).map_err(|denied| match denied {
-            RoleChangeDenied::NotAdmin => AppError::Forbidden("error-403"),
-            RoleChangeDenied::LastAdmin => AppError::Conflict("error-last-admin"),
-        })?;
+        let acting = actor.copied().unwrap_or(Actor {
+            role: Role::Admin,
+            verified: true,
+        });
+        policy::can_change_role(&acting, user.role(), role, admins).map_err(
+            |denied| match denied {
+                RoleChangeDenied::NotAdmin => AppError::Forbidden("error-403"),
+                RoleChangeDenied::LastAdmin => AppError::Conflict("error-last-admin"),
+            },
+        )?;
         if user.role() != role {
             users::set_role(c, target, role, now())?;
             session_rows::delete_for_user(c, target)?;
@@ -68,10 +83,16 @@ pub fn set_role_sync(state: &AppState, actor: Option<&Actor>, target: UserId, ro
     })
 }
 
-pub async fn set_role(state: &AppState, actor: &Actor, target: UserId, role: Role) -> Result<(), AppError> {
+pub async fn set_role(
+    state: &AppState,
+    actor: &Actor,
+    target: UserId,
+    role: Role,
+) -> Result<(), AppError> {
     let st = state.clone();
     let actor = *actor;
-    let before = crate::db::run_blocking(move || set_role_sync(&st, Some(&actor), target, role)).await?;
+    let before =
+        crate::db::run_blocking(move || set_role_sync(&st, Some(&actor), target, role)).await?;
     tracing::info!(user = %target, from = %before.role(), to = %role, "role changed");
     Ok(())
 }
@@ -119,5 +140,8 @@ pub async fn create_user(
 
 pub async fn find_by_email(state: &AppState, email: &str) -> Result<Option<UserRow>, AppError> {
     let email = EmailAddress::parse("email", email)?;
-    state.db.read(move |c| Ok(users::find_by_email(c, email.as_str())?)).await
+    state
+        .db
+        .read(move |c| Ok(users::find_by_email(c, email.as_str())?))
+        .await
 }

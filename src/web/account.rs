@@ -6,7 +6,9 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::client_ip::ClientInfo;
-use crate::auth::identity::{Identity, SignedIn, removal_cookie, session_cookie, session_cookie_name};
+use crate::auth::identity::{
+    Identity, SignedIn, removal_cookie, session_cookie, session_cookie_name,
+};
 use crate::domain::fields::FieldErrors;
 use crate::domain::ids::{ApiTokenId, SessionId};
 use crate::error::AppError;
@@ -69,7 +71,11 @@ async fn account_context(state: &AppState, identity: &Identity) -> Result<tera::
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn show(state: web::Data<AppState>, page: PageContext, SignedIn(identity): SignedIn) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    page: PageContext,
+    SignedIn(identity): SignedIn,
+) -> Result<HttpResponse, AppError> {
     let ctx = account_context(&state, &identity).await?;
     page.ok(&state, "account/index.html", ctx)
 }
@@ -89,7 +95,12 @@ async fn with_errors(
         ctx.insert(format!("value_{k}"), v);
     }
     insert_errors(&mut ctx, errors);
-    page.render(state, "account/index.html", ctx, StatusCode::UNPROCESSABLE_ENTITY)
+    page.render(
+        state,
+        "account/index.html",
+        ctx,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }
 
 #[derive(Deserialize)]
@@ -108,7 +119,15 @@ pub async fn change_name(
     match accounts::change_display_name(&state, &identity, &form.display_name).await {
         Ok(()) => Ok(see_other_with_flash("/account", "flash-name-changed")),
         Err(AppError::Validation(errors)) => {
-            with_errors(&state, &page, &identity, "name", &errors, &[("display_name", &form.display_name)]).await
+            with_errors(
+                &state,
+                &page,
+                &identity,
+                "name",
+                &errors,
+                &[("display_name", &form.display_name)],
+            )
+            .await
         }
         Err(err) => Err(err),
     }
@@ -130,13 +149,23 @@ pub async fn change_password(
     SignedIn(identity): SignedIn,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    match accounts::change_password(&state, &identity, &form.current_password, &form.new_password, &client).await {
+    match accounts::change_password(
+        &state,
+        &identity,
+        &form.current_password,
+        &form.new_password,
+        &client,
+    )
+    .await
+    {
         Ok(token) => {
             let mut response = see_other_with_flash("/account", "flash-password-changed");
             let _ = response.add_cookie(&session_cookie(&state.settings, token));
             Ok(response)
         }
-        Err(AppError::Validation(errors)) => with_errors(&state, &page, &identity, "password", &errors, &[]).await,
+        Err(AppError::Validation(errors)) => {
+            with_errors(&state, &page, &identity, "password", &errors, &[]).await
+        }
         Err(err) => Err(err),
     }
 }
@@ -157,10 +186,27 @@ pub async fn change_email(
     SignedIn(identity): SignedIn,
     form: web::Form<EmailChangeForm>,
 ) -> Result<HttpResponse, AppError> {
-    match accounts::request_email_change(&state, &identity, &form.new_email, &form.current_password, page.lang, &client).await {
+    match accounts::request_email_change(
+        &state,
+        &identity,
+        &form.new_email,
+        &form.current_password,
+        page.lang,
+        &client,
+    )
+    .await
+    {
         Ok(()) => Ok(see_other_with_flash("/account", "flash-email-change-sent")),
         Err(AppError::Validation(errors)) => {
-            with_errors(&state, &page, &identity, "email", &errors, &[("new_email", &form.new_email)]).await
+            with_errors(
+                &state,
+                &page,
+                &identity,
+                "email",
+                &errors,
+                &[("new_email", &form.new_email)],
+            )
+            .await
         }
         Err(err) => Err(err),
     }
@@ -187,17 +233,26 @@ pub async fn end_session(
     sessions::end_one(&state, identity.user.id, target).await?;
     if identity.session_id() == Some(target) {
         let mut response = see_other_with_flash("/login", "flash-logged-out");
-        let _ = response.add_cookie(&removal_cookie(&state.settings, session_cookie_name(&state.settings)));
+        let _ = response.add_cookie(&removal_cookie(
+            &state.settings,
+            session_cookie_name(&state.settings),
+        ));
         return Ok(response);
     }
     Ok(see_other_with_flash("/account", "flash-session-ended"))
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn end_all_sessions(state: web::Data<AppState>, SignedIn(identity): SignedIn) -> Result<HttpResponse, AppError> {
+pub async fn end_all_sessions(
+    state: web::Data<AppState>,
+    SignedIn(identity): SignedIn,
+) -> Result<HttpResponse, AppError> {
     sessions::end_all(&state, identity.user.id).await?;
     let mut response = see_other_with_flash("/login", "flash-signed-out-everywhere");
-    let _ = response.add_cookie(&removal_cookie(&state.settings, session_cookie_name(&state.settings)));
+    let _ = response.add_cookie(&removal_cookie(
+        &state.settings,
+        session_cookie_name(&state.settings),
+    ));
     Ok(response)
 }
 
@@ -238,12 +293,18 @@ pub async fn revoke_token(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn download_data(state: web::Data<AppState>, SignedIn(identity): SignedIn) -> Result<HttpResponse, AppError> {
+pub async fn download_data(
+    state: web::Data<AppState>,
+    SignedIn(identity): SignedIn,
+) -> Result<HttpResponse, AppError> {
     let data = accounts::export_my_data(&state, &identity).await?;
     let body = serde_json::to_string_pretty(&data).map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "application/json; charset=utf-8"))
-        .insert_header((CONTENT_DISPOSITION, "attachment; filename=\"ideabox-my-data.json\""))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            "attachment; filename=\"ideabox-my-data.json\"",
+        ))
         .insert_header((CACHE_CONTROL, "no-store"))
         .body(body))
 }
@@ -265,11 +326,15 @@ pub async fn delete_account(
     match accounts::delete_account(&state, &identity, &form.current_password, &client).await {
         Ok(()) => {
             let mut response = see_other_with_flash("/", "flash-account-deleted");
-            let _ = response.add_cookie(&removal_cookie(&state.settings, session_cookie_name(&state.settings)));
+            let _ = response.add_cookie(&removal_cookie(
+                &state.settings,
+                session_cookie_name(&state.settings),
+            ));
             Ok(response)
         }
-        Err(AppError::Validation(errors)) => with_errors(&state, &page, &identity, "delete", &errors, &[]).await,
+        Err(AppError::Validation(errors)) => {
+            with_errors(&state, &page, &identity, "delete", &errors, &[]).await
+        }
         Err(err) => Err(err),
     }
 }
-

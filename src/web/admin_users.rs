@@ -36,7 +36,13 @@ pub async fn list(
     SignedIn(identity): SignedIn,
     query: web::Query<UsersQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let result = users_admin::search(&state, &identity.user.actor(), &query.q, query.page.unwrap_or(1)).await?;
+    let result = users_admin::search(
+        &state,
+        &identity.user.actor(),
+        &query.q,
+        query.page.unwrap_or(1),
+    )
+    .await?;
     let users: Vec<UserView> = result
         .users
         .into_iter()
@@ -52,7 +58,10 @@ pub async fn list(
     let mut ctx = tera::Context::new();
     ctx.insert("users", &users);
     ctx.insert("q", &query.q);
-    ctx.insert("q_param", &url::form_urlencoded::byte_serialize(query.q.as_bytes()).collect::<String>());
+    ctx.insert(
+        "q_param",
+        &url::form_urlencoded::byte_serialize(query.q.as_bytes()).collect::<String>(),
+    );
     ctx.insert("total", &result.total);
     ctx.insert("page", &result.page);
     ctx.insert("pages", &result.pages);
@@ -74,6 +83,12 @@ pub async fn set_role(
     form: web::Form<RoleForm>,
 ) -> Result<HttpResponse, AppError> {
     let role = Role::parse(&form.role).ok_or(AppError::BadRequest("error-role-invalid"))?;
-    users_admin::set_role(&state, &identity.user.actor(), UserId(path.into_inner()), role).await?;
+    users_admin::set_role(
+        &state,
+        &identity.user.actor(),
+        UserId(path.into_inner()),
+        role,
+    )
+    .await?;
     Ok(see_other_with_flash("/admin/users", "flash-role-changed"))
 }

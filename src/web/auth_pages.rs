@@ -66,7 +66,10 @@ fn ctx_with(pairs: &[(&str, &str)]) -> tera::Context {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn register_form(state: web::Data<AppState>, page: PageContext) -> Result<HttpResponse, AppError> {
+pub async fn register_form(
+    state: web::Data<AppState>,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
     page.ok(&state, "auth/register.html", tera::Context::new())
 }
 
@@ -100,7 +103,10 @@ pub async fn register(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn check_email(state: web::Data<AppState>, page: PageContext) -> Result<HttpResponse, AppError> {
+pub async fn check_email(
+    state: web::Data<AppState>,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
     page.ok(&state, "auth/check_email.html", tera::Context::new())
 }
 
@@ -116,11 +122,19 @@ pub async fn verify(
         LinkOutcome::Done => ("auth/verified.html", StatusCode::OK),
         LinkOutcome::Invalid => ("auth/link_invalid.html", StatusCode::BAD_REQUEST),
     };
-    page.render(&state, template, ctx_with(&[("link_kind", "verify")]), status)
+    page.render(
+        &state,
+        template,
+        ctx_with(&[("link_kind", "verify")]),
+        status,
+    )
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn resend_form(state: web::Data<AppState>, page: PageContext) -> Result<HttpResponse, AppError> {
+pub async fn resend_form(
+    state: web::Data<AppState>,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
     page.ok(&state, "auth/resend.html", tera::Context::new())
 }
 
@@ -133,9 +147,12 @@ pub async fn resend(
 ) -> Result<HttpResponse, AppError> {
     match accounts::resend_verification(&state, &form.email, page.lang, &client).await {
         Ok(()) => Ok(see_other("/register/check-email")),
-        Err(AppError::Validation(errors)) => {
-            page.form_errors(&state, "auth/resend.html", ctx_with(&[("email", &form.email)]), &errors)
-        }
+        Err(AppError::Validation(errors)) => page.form_errors(
+            &state,
+            "auth/resend.html",
+            ctx_with(&[("email", &form.email)]),
+            &errors,
+        ),
         Err(err) => Err(err),
     }
 }
@@ -165,7 +182,11 @@ pub async fn login(
             let mut response = see_other(&next);
             let _ = response.add_cookie(&session_cookie(&state.settings, token));
             if let Some(lang) = user.language() {
-                let mut cookie = crate::auth::identity::base_cookie(&state.settings, crate::i18n::LANG_COOKIE, lang.as_str().to_owned());
+                let mut cookie = crate::auth::identity::base_cookie(
+                    &state.settings,
+                    crate::i18n::LANG_COOKIE,
+                    lang.as_str().to_owned(),
+                );
                 cookie.set_max_age(actix_web::cookie::time::Duration::days(365));
                 let _ = response.add_cookie(&cookie);
             }
@@ -173,7 +194,8 @@ pub async fn login(
         }
         Err(AppError::BadCredentials) => {
             let ctx = ctx_with(&[("email", &form.email), ("next", &next)]);
-            let errors = crate::domain::fields::FieldErrors::single("password", "error-login-failed");
+            let errors =
+                crate::domain::fields::FieldErrors::single("password", "error-login-failed");
             page.form_errors(&state, "auth/login.html", ctx, &errors)
         }
         Err(err) => Err(err),
@@ -181,17 +203,26 @@ pub async fn login(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn logout(state: web::Data<AppState>, MaybeUser(current): MaybeUser) -> Result<HttpResponse, AppError> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    MaybeUser(current): MaybeUser,
+) -> Result<HttpResponse, AppError> {
     if let Some(session) = current.as_ref().and_then(|i| i.session_id()) {
         sessions::logout(&state, session).await?;
     }
     let mut response = see_other_with_flash("/", "flash-logged-out");
-    let _ = response.add_cookie(&removal_cookie(&state.settings, session_cookie_name(&state.settings)));
+    let _ = response.add_cookie(&removal_cookie(
+        &state.settings,
+        session_cookie_name(&state.settings),
+    ));
     Ok(response)
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn forgot_form(state: web::Data<AppState>, page: PageContext) -> Result<HttpResponse, AppError> {
+pub async fn forgot_form(
+    state: web::Data<AppState>,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
     page.ok(&state, "auth/forgot.html", tera::Context::new())
 }
 
@@ -204,15 +235,21 @@ pub async fn forgot(
 ) -> Result<HttpResponse, AppError> {
     match accounts::request_password_reset(&state, &form.email, page.lang, &client).await {
         Ok(()) => Ok(see_other("/password/forgot/sent")),
-        Err(AppError::Validation(errors)) => {
-            page.form_errors(&state, "auth/forgot.html", ctx_with(&[("email", &form.email)]), &errors)
-        }
+        Err(AppError::Validation(errors)) => page.form_errors(
+            &state,
+            "auth/forgot.html",
+            ctx_with(&[("email", &form.email)]),
+            &errors,
+        ),
         Err(err) => Err(err),
     }
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn forgot_sent(state: web::Data<AppState>, page: PageContext) -> Result<HttpResponse, AppError> {
+pub async fn forgot_sent(
+    state: web::Data<AppState>,
+    page: PageContext,
+) -> Result<HttpResponse, AppError> {
     page.ok(&state, "auth/forgot_sent.html", tera::Context::new())
 }
 
@@ -223,9 +260,18 @@ pub async fn reset_form(
     query: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, AppError> {
     if !accounts::reset_link_is_usable(&state, &query.token).await? {
-        return page.render(&state, "auth/link_invalid.html", ctx_with(&[("link_kind", "reset")]), StatusCode::BAD_REQUEST);
+        return page.render(
+            &state,
+            "auth/link_invalid.html",
+            ctx_with(&[("link_kind", "reset")]),
+            StatusCode::BAD_REQUEST,
+        );
     }
-    page.ok(&state, "auth/reset.html", ctx_with(&[("token", &query.token)]))
+    page.ok(
+        &state,
+        "auth/reset.html",
+        ctx_with(&[("token", &query.token)]),
+    )
 }
 
 #[tracing::instrument(skip_all)]
@@ -237,15 +283,24 @@ pub async fn reset(
     match accounts::reset_password(&state, &form.token, &form.password).await {
         Ok(LinkOutcome::Done) => {
             let mut response = see_other_with_flash("/login", "flash-password-reset");
-            let _ = response.add_cookie(&removal_cookie(&state.settings, session_cookie_name(&state.settings)));
+            let _ = response.add_cookie(&removal_cookie(
+                &state.settings,
+                session_cookie_name(&state.settings),
+            ));
             Ok(response)
         }
-        Ok(LinkOutcome::Invalid) => {
-            page.render(&state, "auth/link_invalid.html", ctx_with(&[("link_kind", "reset")]), StatusCode::BAD_REQUEST)
-        }
-        Err(AppError::Validation(errors)) => {
-            page.form_errors(&state, "auth/reset.html", ctx_with(&[("token", &form.token)]), &errors)
-        }
+        Ok(LinkOutcome::Invalid) => page.render(
+            &state,
+            "auth/link_invalid.html",
+            ctx_with(&[("link_kind", "reset")]),
+            StatusCode::BAD_REQUEST,
+        ),
+        Err(AppError::Validation(errors)) => page.form_errors(
+            &state,
+            "auth/reset.html",
+            ctx_with(&[("token", &form.token)]),
+            &errors,
+        ),
         Err(err) => Err(err),
     }
 }
@@ -258,8 +313,11 @@ pub async fn confirm_email_change(
 ) -> Result<HttpResponse, AppError> {
     match accounts::confirm_email_change(&state, &query.token).await? {
         LinkOutcome::Done => Ok(see_other_with_flash("/account", "flash-email-changed")),
-        LinkOutcome::Invalid => {
-            page.render(&state, "auth/link_invalid.html", ctx_with(&[("link_kind", "email")]), StatusCode::BAD_REQUEST)
-        }
+        LinkOutcome::Invalid => page.render(
+            &state,
+            "auth/link_invalid.html",
+            ctx_with(&[("link_kind", "email")]),
+            StatusCode::BAD_REQUEST,
+        ),
     }
 }

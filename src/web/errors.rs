@@ -41,10 +41,16 @@ pub async fn security_headers(
         HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()",
     );
-    set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
     set(header::CACHE_CONTROL, "no-store");
     if https {
-        set(header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
+        set(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        );
     }
     headers.remove(header::SERVER);
     Ok(res)
@@ -59,7 +65,11 @@ pub async fn error_pages(
     let res = next.call(req).await?.map_into_boxed_body();
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error())
-        || res.response().extensions().get::<RenderedByHandler>().is_some()
+        || res
+            .response()
+            .extensions()
+            .get::<RenderedByHandler>()
+            .is_some()
     {
         return Ok(res);
     }
@@ -104,16 +114,25 @@ fn rebuild(original: &HttpResponse, content_type: &'static str, body: String) ->
 }
 
 fn request_id(req: &HttpRequest) -> String {
-    req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default()
+    req.extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default()
 }
 
-fn problem_json(req: &HttpRequest, response: &HttpResponse, detail: Option<ErrorDetail>) -> HttpResponse {
+fn problem_json(
+    req: &HttpRequest,
+    response: &HttpResponse,
+    detail: Option<ErrorDetail>,
+) -> HttpResponse {
     let status = response.status();
     let lang = req
         .app_data::<web::Data<AppState>>()
         .map(|s| i18n::request_lang(req, None, s.settings.default_language))
         .unwrap_or(crate::domain::lang::Lang::En);
-    let message = detail.as_ref().map_or_else(|| default_message(status), |d| d.message);
+    let message = detail
+        .as_ref()
+        .map_or_else(|| default_message(status), |d| d.message);
     let mut body = json!({
         "type": "about:blank",
         "title": status.canonical_reason().unwrap_or("Error"),
@@ -126,13 +145,19 @@ fn problem_json(req: &HttpRequest, response: &HttpResponse, detail: Option<Error
         body["errors"] = detail
             .fields
             .iter()
-            .map(|e| json!({ "field": e.field, "code": e.code, "detail": i18n::text(lang, e.code) }))
+            .map(
+                |e| json!({ "field": e.field, "code": e.code, "detail": i18n::text(lang, e.code) }),
+            )
             .collect();
     }
     rebuild(response, "application/problem+json", body.to_string())
 }
 
-fn html_error(req: &HttpRequest, response: &HttpResponse, detail: Option<ErrorDetail>) -> HttpResponse {
+fn html_error(
+    req: &HttpRequest,
+    response: &HttpResponse,
+    detail: Option<ErrorDetail>,
+) -> HttpResponse {
     let status = response.status();
     let Some(state) = req.app_data::<web::Data<AppState>>() else {
         return rebuild(response, "text/plain; charset=utf-8", status.to_string());
@@ -143,7 +168,10 @@ fn html_error(req: &HttpRequest, response: &HttpResponse, detail: Option<ErrorDe
             "" => req.path().to_owned(),
             q => format!("{}?{q}", req.path()),
         };
-        let location = format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+        let location = format!(
+            "/login?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        );
         return HttpResponse::SeeOther()
             .insert_header((header::LOCATION, location))
             .finish();
@@ -152,14 +180,20 @@ fn html_error(req: &HttpRequest, response: &HttpResponse, detail: Option<ErrorDe
         Ok(page) => page,
         Err(_) => return rebuild(response, "text/plain; charset=utf-8", status.to_string()),
     };
-    let message = detail.as_ref().map_or_else(|| default_message(status), |d| d.message);
+    let message = detail
+        .as_ref()
+        .map_or_else(|| default_message(status), |d| d.message);
     let mut ctx = tera::Context::new();
     ctx.insert("status", &status.as_u16());
     ctx.insert("message", message);
     ctx.insert("title_key", &format!("error-title-{}", title_group(status)));
     match page.render(state, "error.html", ctx, status) {
         Ok(rendered) => {
-            let cookies: Vec<HeaderValue> = rendered.headers().get_all(header::SET_COOKIE).cloned().collect();
+            let cookies: Vec<HeaderValue> = rendered
+                .headers()
+                .get_all(header::SET_COOKIE)
+                .cloned()
+                .collect();
             let body = match rendered.into_body().try_into_bytes() {
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                 Err(_) => status.to_string(),

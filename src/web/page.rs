@@ -54,7 +54,11 @@ pub struct PageContext {
 impl PageContext {
     /// Builds the context from the request (used by the extractor and the error pages).
     pub fn from_request_parts(req: &HttpRequest, state: &AppState) -> Result<Self, AppError> {
-        let auth = req.extensions().get::<RequestAuth>().cloned().unwrap_or_default();
+        let auth = req
+            .extensions()
+            .get::<RequestAuth>()
+            .cloned()
+            .unwrap_or_default();
         let identity = auth.identity;
         let lang = i18n::request_lang(
             req,
@@ -126,10 +130,19 @@ impl PageContext {
     }
 
     /// Renders a page with `status`. Pages are personal (CSRF token, user), so never cached.
-    pub fn render(&self, state: &AppState, template: &str, ctx: tera::Context, status: StatusCode) -> Result<HttpResponse, AppError> {
+    pub fn render(
+        &self,
+        state: &AppState,
+        template: &str,
+        ctx: tera::Context,
+        status: StatusCode,
+    ) -> Result<HttpResponse, AppError> {
         let mut full = self.base_context(state);
         full.extend(ctx);
-        let body = state.templates.render(template, &full).map_err(AppError::Internal)?;
+        let body = state
+            .templates
+            .render(template, &full)
+            .map_err(AppError::Internal)?;
         let mut response = HttpResponse::build(status);
         response
             .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
@@ -143,7 +156,12 @@ impl PageContext {
     }
 
     /// A 200 page.
-    pub fn ok(&self, state: &AppState, template: &str, ctx: tera::Context) -> Result<HttpResponse, AppError> {
+    pub fn ok(
+        &self,
+        state: &AppState,
+        template: &str,
+        ctx: tera::Context,
+    ) -> Result<HttpResponse, AppError> {
         self.render(state, template, ctx, StatusCode::OK)
     }
 
@@ -161,7 +179,11 @@ impl PageContext {
 
     fn attach_cookies(&self, state: &AppState, response: &mut actix_web::HttpResponseBuilder) {
         if self.new_csrf_cookie {
-            response.cookie(base_cookie(&state.settings, csrf_cookie_name(&state.settings), self.csrf_token.clone()));
+            response.cookie(base_cookie(
+                &state.settings,
+                csrf_cookie_name(&state.settings),
+                self.csrf_token.clone(),
+            ));
         }
         if self.had_flash_cookie {
             let mut gone = Cookie::new(FLASH_COOKIE, "");
@@ -179,7 +201,9 @@ impl FromRequest for PageContext {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let result = match req.app_data::<web::Data<AppState>>() {
             Some(state) => PageContext::from_request_parts(req, state),
-            None => Err(AppError::internal(anyhow::anyhow!("application state missing"))),
+            None => Err(AppError::internal(anyhow::anyhow!(
+                "application state missing"
+            ))),
         };
         ready(result)
     }
@@ -222,7 +246,12 @@ pub fn see_other_with_flash(location: &str, flash_key: &'static str) -> HttpResp
 /// Only same-site paths are followed after login (no open redirects).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.contains("://") => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.contains("://") =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),

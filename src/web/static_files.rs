@@ -6,7 +6,10 @@ use actix_web::{HttpResponse, web};
 use crate::error::AppError;
 use crate::state::AppState;
 
-pub async fn asset(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn asset(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let file = state.assets.get(&path).ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, file.content_type))

@@ -37,7 +37,10 @@ pub fn insert(conn: &mut AnyConnection, new: &NewApiToken<'_>) -> QueryResult<i6
         .get_result(conn)
 }
 
-pub fn find_with_user(conn: &mut AnyConnection, token_hash: &str) -> QueryResult<Option<(ApiTokenRow, UserRow)>> {
+pub fn find_with_user(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> QueryResult<Option<(ApiTokenRow, UserRow)>> {
     api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(token_hash))
@@ -70,7 +73,12 @@ pub fn count_for_user(conn: &mut AnyConnection, user: UserId) -> QueryResult<i64
 
 /// Revokes one of the user's tokens; the user id guards against revoking someone else's.
 pub fn delete_owned(conn: &mut AnyConnection, user: UserId, id: ApiTokenId) -> QueryResult<usize> {
-    diesel::delete(api_tokens::table.find(id.0).filter(api_tokens::user_id.eq(user.0))).execute(conn)
+    diesel::delete(
+        api_tokens::table
+            .find(id.0)
+            .filter(api_tokens::user_id.eq(user.0)),
+    )
+    .execute(conn)
 }
 
 pub fn delete_for_user(conn: &mut AnyConnection, user: UserId) -> QueryResult<usize> {

@@ -56,7 +56,10 @@ pub struct NewConsultation<'a> {
     pub updated_at: NaiveDateTime,
 }
 
-pub fn find_organisation_by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<OrganisationRow>> {
+pub fn find_organisation_by_slug(
+    conn: &mut AnyConnection,
+    slug: &str,
+) -> QueryResult<Option<OrganisationRow>> {
     organisations::table
         .filter(organisations::slug.eq(slug))
         .select(OrganisationRow::as_select())
@@ -64,7 +67,10 @@ pub fn find_organisation_by_slug(conn: &mut AnyConnection, slug: &str) -> QueryR
         .optional()
 }
 
-pub fn insert_organisation(conn: &mut AnyConnection, new: &NewOrganisation<'_>) -> QueryResult<i64> {
+pub fn insert_organisation(
+    conn: &mut AnyConnection,
+    new: &NewOrganisation<'_>,
+) -> QueryResult<i64> {
     diesel::insert_into(organisations::table)
         .values(new)
         .returning(organisations::id)
@@ -87,7 +93,9 @@ pub fn insert(conn: &mut AnyConnection, new: &NewConsultation<'_>) -> QueryResul
 }
 
 /// Published consultations (not drafts) with their organisation, newest deadline last.
-pub fn list_published(conn: &mut AnyConnection) -> QueryResult<Vec<(ConsultationRow, OrganisationRow)>> {
+pub fn list_published(
+    conn: &mut AnyConnection,
+) -> QueryResult<Vec<(ConsultationRow, OrganisationRow)>> {
     consultations::table
         .inner_join(organisations::table)
         .filter(consultations::status.ne("draft"))

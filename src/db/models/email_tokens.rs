@@ -50,7 +50,9 @@ pub struct NewEmailToken<'a> {
 }
 
 pub fn insert(conn: &mut AnyConnection, new: &NewEmailToken<'_>) -> QueryResult<usize> {
-    diesel::insert_into(email_tokens::table).values(new).execute(conn)
+    diesel::insert_into(email_tokens::table)
+        .values(new)
+        .execute(conn)
 }
 
 /// An unused, unexpired token of the given purpose.
@@ -72,13 +74,22 @@ pub fn find_usable(
 
 /// Marks one token used; returns 0 if it was used concurrently, so a link works exactly once.
 pub fn consume(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(email_tokens::table.find(id).filter(email_tokens::used_at.is_null()))
-        .set(email_tokens::used_at.eq(now))
-        .execute(conn)
+    diesel::update(
+        email_tokens::table
+            .find(id)
+            .filter(email_tokens::used_at.is_null()),
+    )
+    .set(email_tokens::used_at.eq(now))
+    .execute(conn)
 }
 
 /// Voids every outstanding token of a purpose (a new link replaces the old ones).
-pub fn void_outstanding(conn: &mut AnyConnection, user: UserId, purpose: TokenPurpose, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn void_outstanding(
+    conn: &mut AnyConnection,
+    user: UserId,
+    purpose: TokenPurpose,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(
         email_tokens::table
             .filter(email_tokens::user_id.eq(user.0))

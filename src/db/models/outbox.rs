@@ -34,7 +34,9 @@ pub struct ClaimedMail {
 }
 
 pub fn enqueue(conn: &mut AnyConnection, mail: &NewOutboxMail<'_>) -> QueryResult<usize> {
-    diesel::insert_into(email_outbox::table).values(mail).execute(conn)
+    diesel::insert_into(email_outbox::table)
+        .values(mail)
+        .execute(conn)
 }
 
 /// Claims up to `limit` due messages for `lease_until`; on PostgreSQL, rows another instance is
@@ -79,7 +81,12 @@ pub fn delete(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
     diesel::delete(email_outbox::table.find(id)).execute(conn)
 }
 
-pub fn reschedule(conn: &mut AnyConnection, id: i64, next_attempt_at: NaiveDateTime, error: &str) -> QueryResult<usize> {
+pub fn reschedule(
+    conn: &mut AnyConnection,
+    id: i64,
+    next_attempt_at: NaiveDateTime,
+    error: &str,
+) -> QueryResult<usize> {
     diesel::update(email_outbox::table.find(id))
         .set((
             email_outbox::next_attempt_at.eq(next_attempt_at),
@@ -89,7 +96,12 @@ pub fn reschedule(conn: &mut AnyConnection, id: i64, next_attempt_at: NaiveDateT
         .execute(conn)
 }
 
-pub fn mark_failed(conn: &mut AnyConnection, id: i64, now: NaiveDateTime, error: &str) -> QueryResult<usize> {
+pub fn mark_failed(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: NaiveDateTime,
+    error: &str,
+) -> QueryResult<usize> {
     diesel::update(email_outbox::table.find(id))
         .set((
             email_outbox::failed_at.eq(Some(now)),

@@ -6,7 +6,12 @@ use crate::db::AnyConnection;
 use crate::db::schema::rate_limit_counters as rl;
 
 /// Adds one hit to the window and returns the new count.
-pub fn increment(conn: &mut AnyConnection, name: &str, key_hash: &str, window_start: i64) -> QueryResult<i32> {
+pub fn increment(
+    conn: &mut AnyConnection,
+    name: &str,
+    key_hash: &str,
+    window_start: i64,
+) -> QueryResult<i32> {
     crate::per_backend!(conn, c => diesel::insert_into(rl::table)
         .values((
             rl::name.eq(name),
@@ -22,7 +27,12 @@ pub fn increment(conn: &mut AnyConnection, name: &str, key_hash: &str, window_st
 }
 
 /// The hits counted so far in the window.
-pub fn hits(conn: &mut AnyConnection, name: &str, key_hash: &str, window_start: i64) -> QueryResult<i32> {
+pub fn hits(
+    conn: &mut AnyConnection,
+    name: &str,
+    key_hash: &str,
+    window_start: i64,
+) -> QueryResult<i32> {
     Ok(rl::table
         .filter(rl::name.eq(name))
         .filter(rl::key_hash.eq(key_hash))
@@ -35,7 +45,12 @@ pub fn hits(conn: &mut AnyConnection, name: &str, key_hash: &str, window_start: 
 
 /// Clears the counters of one key (a successful login forgives earlier failures).
 pub fn clear(conn: &mut AnyConnection, name: &str, key_hash: &str) -> QueryResult<usize> {
-    diesel::delete(rl::table.filter(rl::name.eq(name)).filter(rl::key_hash.eq(key_hash))).execute(conn)
+    diesel::delete(
+        rl::table
+            .filter(rl::name.eq(name))
+            .filter(rl::key_hash.eq(key_hash)),
+    )
+    .execute(conn)
 }
 
 pub fn purge_before(conn: &mut AnyConnection, window_start: i64) -> QueryResult<usize> {

@@ -64,7 +64,12 @@ pub fn touch(conn: &mut AnyConnection, id: SessionId, now: NaiveDateTime) -> Que
         .execute(conn)
 }
 
-pub fn list_for_user(conn: &mut AnyConnection, user: UserId, idle_since: NaiveDateTime, now: NaiveDateTime) -> QueryResult<Vec<SessionRow>> {
+pub fn list_for_user(
+    conn: &mut AnyConnection,
+    user: UserId,
+    idle_since: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<SessionRow>> {
     sessions::table
         .filter(sessions::user_id.eq(user.0))
         .filter(sessions::expires_at.gt(now))
@@ -80,14 +85,23 @@ pub fn delete(conn: &mut AnyConnection, id: SessionId) -> QueryResult<usize> {
 
 /// Deletes one of the user's sessions; the user id guards against ending someone else's.
 pub fn delete_owned(conn: &mut AnyConnection, user: UserId, id: SessionId) -> QueryResult<usize> {
-    diesel::delete(sessions::table.find(id.0).filter(sessions::user_id.eq(user.0))).execute(conn)
+    diesel::delete(
+        sessions::table
+            .find(id.0)
+            .filter(sessions::user_id.eq(user.0)),
+    )
+    .execute(conn)
 }
 
 pub fn delete_for_user(conn: &mut AnyConnection, user: UserId) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user.0))).execute(conn)
 }
 
-pub fn delete_for_user_except(conn: &mut AnyConnection, user: UserId, keep: SessionId) -> QueryResult<usize> {
+pub fn delete_for_user_except(
+    conn: &mut AnyConnection,
+    user: UserId,
+    keep: SessionId,
+) -> QueryResult<usize> {
     diesel::delete(
         sessions::table
             .filter(sessions::user_id.eq(user.0))
@@ -96,9 +110,17 @@ pub fn delete_for_user_except(conn: &mut AnyConnection, user: UserId, keep: Sess
     .execute(conn)
 }
 
-pub fn delete_stale(conn: &mut AnyConnection, now: NaiveDateTime, idle_since: NaiveDateTime) -> QueryResult<usize> {
+pub fn delete_stale(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    idle_since: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::delete(
-        sessions::table.filter(sessions::expires_at.le(now).or(sessions::last_seen_at.le(idle_since))),
+        sessions::table.filter(
+            sessions::expires_at
+                .le(now)
+                .or(sessions::last_seen_at.le(idle_since)),
+        ),
     )
     .execute(conn)
 }

@@ -92,29 +92,55 @@ pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Optio
 }
 
 pub fn email_taken(conn: &mut AnyConnection, email: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(users::table.filter(users::email.eq(email)))).get_result(conn)
+    diesel::select(diesel::dsl::exists(
+        users::table.filter(users::email.eq(email)),
+    ))
+    .get_result(conn)
 }
 
-pub fn set_password_hash(conn: &mut AnyConnection, id: UserId, hash: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_password_hash(
+    conn: &mut AnyConnection,
+    id: UserId,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(users::table.find(id.0))
         .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
         .execute(conn)
 }
 
-pub fn mark_verified(conn: &mut AnyConnection, id: UserId, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(users::table.find(id.0).filter(users::email_verified_at.is_null()))
-        .set((users::email_verified_at.eq(now), users::updated_at.eq(now)))
-        .execute(conn)
+pub fn mark_verified(
+    conn: &mut AnyConnection,
+    id: UserId,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        users::table
+            .find(id.0)
+            .filter(users::email_verified_at.is_null()),
+    )
+    .set((users::email_verified_at.eq(now), users::updated_at.eq(now)))
+    .execute(conn)
 }
 
-pub fn set_display_name(conn: &mut AnyConnection, id: UserId, name: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_display_name(
+    conn: &mut AnyConnection,
+    id: UserId,
+    name: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(users::table.find(id.0))
         .set((users::display_name.eq(name), users::updated_at.eq(now)))
         .execute(conn)
 }
 
 /// A confirmed new address is verified by the act of confirming it.
-pub fn set_email(conn: &mut AnyConnection, id: UserId, email: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_email(
+    conn: &mut AnyConnection,
+    id: UserId,
+    email: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(users::table.find(id.0))
         .set((
             users::email.eq(email),
@@ -124,13 +150,23 @@ pub fn set_email(conn: &mut AnyConnection, id: UserId, email: &str, now: NaiveDa
         .execute(conn)
 }
 
-pub fn set_role(conn: &mut AnyConnection, id: UserId, role: Role, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_role(
+    conn: &mut AnyConnection,
+    id: UserId,
+    role: Role,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(users::table.find(id.0))
         .set((users::role.eq(role.as_str()), users::updated_at.eq(now)))
         .execute(conn)
 }
 
-pub fn set_language(conn: &mut AnyConnection, id: UserId, lang: Lang, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_language(
+    conn: &mut AnyConnection,
+    id: UserId,
+    lang: Lang,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(users::table.find(id.0))
         .set((users::language.eq(lang.as_str()), users::updated_at.eq(now)))
         .execute(conn)
@@ -176,17 +212,20 @@ pub fn like_pattern(text: &str) -> String {
 }
 
 /// Admin search by email or display name, newest first.
-pub fn search(conn: &mut AnyConnection, query: &str, limit: i64, offset: i64) -> QueryResult<(Vec<UserRow>, i64)> {
+pub fn search(
+    conn: &mut AnyConnection,
+    query: &str,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<UserRow>, i64)> {
     let pattern = like_pattern(&query.trim().to_lowercase());
     let base = || {
-        users::table
-            .filter(users::deleted_at.is_null())
-            .filter(
-                users::email
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(users::display_name.like(pattern.clone()).escape('\\')),
-            )
+        users::table.filter(users::deleted_at.is_null()).filter(
+            users::email
+                .like(pattern.clone())
+                .escape('\\')
+                .or(users::display_name.like(pattern.clone()).escape('\\')),
+        )
     };
     let total = base().count().get_result(conn)?;
     let rows = base()

@@ -1,0 +1,145 @@
+'use strict';
+// axe-core on every page, in Japanese and English, in the light and the dark colour scheme.
+// Any violation of WCAG 2.1 A/AA or of axe's best practices fails the test and is printed.
+
+const { test, before, after, describe } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const h = require('./lib/harness');
+
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_OPTIONS = {
+  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  resultTypes: ['violations'],
+};
+
+/**
+ * Runs axe on the current page. The source is evaluated through the DevTools protocol, which
+ * the site's Content-Security-Policy (no inline or injected scripts) does not apply to, so the
+ * page is checked exactly as served.
+ */
+async function axe(page) {
+  const loaded = await page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!loaded) await page.evaluate(AXE_SOURCE);
+  return page.evaluate((options) => window.axe.run(document, options), AXE_OPTIONS);
+}
+
+/** One readable paragraph per violation: rule, impact, help, and each offending element. */
+function describeViolations(where, violations) {
+  const lines = [`${violations.length} axe violation(s) on ${where}:`];
+  for (const v of violations) {
+    lines.push(`- [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`);
+    for (const node of v.nodes) {
+      lines.push(`    at ${node.target.join(' ')}`);
+      lines.push(`       ${node.html.replace(/\s+/g, ' ').slice(0, 240)}`);
+      const summary = (node.failureSummary || '').replace(/\s*\n\s*/g, ' / ');
+      if (summary) lines.push(`       ${summary}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+async function assertNoViolations(page, where) {
+  const results = await axe(page);
+  if (results.violations.length > 0) {
+    assert.fail(describeViolations(where, results.violations));
+  }
+}
+
+let browser;
+before(async () => {
+  browser = await h.launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const admin = () => ({ email: h.env('IDEABOX_ADMIN_EMAIL'), password: h.env('IDEABOX_ADMIN_PASSWORD') });
+const citizen = () => ({ email: h.env('IDEABOX_CITIZEN_EMAIL'), password: h.env('IDEABOX_CITIZEN_PASSWORD') });
+
+/**
+ * The pages checked. `open` leaves the page to check loaded in `page`; `as` signs in first.
+ */
+const PAGES = [
+  { name: 'home', open: (page) => page.goto(h.url('/')) },
+  { name: 'login', open: (page) => page.goto(h.url('/login')) },
+  {
+    name: 'login with an error',
+    open: async (page) => {
+      await page.goto(h.url('/login'));
+      await page.locator('#field-email').fill('nobody@example.jp');
+      await page.locator('#field-password').fill('not the right password');
+      await h.submit(page, 'form[action="/login"]');
+    },
+  },
+  { name: 'register', open: (page) => page.goto(h.url('/register')) },
+  {
+    name: 'register with errors',
+    open: async (page) => {
+      await page.goto(h.url('/register'));
+      await h.submit(page, 'form[action="/register"]');
+    },
+  },
+  { name: 'forgot password', open: (page) => page.goto(h.url('/password/forgot')) },
+  { name: 'resend verification', open: (page) => page.goto(h.url('/verify/resend')) },
+  { name: 'invalid link', open: (page) => page.goto(h.url('/verify?token=not-a-real-token')) },
+  { name: 'not found', open: (page) => page.goto(h.url('/no-such-page')) },
+  { name: 'account (unverified citizen)', as: citizen, open: (page) => page.goto(h.url('/account')) },
+  {
+    name: 'account with a new API token',
+    as: admin,
+    open: async (page) => {
+      await page.goto(h.url('/account'));
+      await page.locator('#field-name').fill('a11y check');
+      await h.submit(page, 'form[action="/account/tokens"]');
+    },
+  },
+  { name: 'admin users', as: admin, open: (page) => page.goto(h.url('/admin/users')) },
+];
+
+for (const colorScheme of ['light', 'dark']) {
+  for (const lang of ['ja', 'en']) {
+    describe(`axe [${lang}, ${colorScheme}]`, () => {
+      let context;
+      let signedInAs = null;
+      before(async () => {
+        context = await h.newContext(browser, { lang, colorScheme });
+      });
+      after(async () => {
+        await context?.close();
+      });
+
+      for (const spec of PAGES) {
+        test(spec.name, async () => {
+          const page = await context.newPage();
+          try {
+            const who = spec.as ? spec.as() : null;
+            if ((who?.email ?? null) !== signedInAs) {
+              await context.clearCookies();
+              signedInAs = null;
+              if (who) {
+                await h.login(page, who.email, who.password);
+                assert.ok(
+                  (await page.locator('form[action="/logout"]').count()) > 0,
+                  `could not sign in as ${who.email}`,
+                );
+                signedInAs = who.email;
+              }
+            }
+            await page.goto(h.url('/'));
+            await h.ensureLang(page, lang);
+            await spec.open(page);
+            assert.equal(await h.htmlLang(page), lang);
+            await assertNoViolations(page, `${spec.name} (${new URL(page.url()).pathname}) [${lang}, ${colorScheme}]`);
+          } finally {
+            await page.close();
+          }
+        });
+      }
+
+      test('pages ran clean under the Content-Security-Policy', () => {
+        assert.deepEqual(context.problems, []);
+      });
+    });
+  }
+}

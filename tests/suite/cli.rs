@@ -1,0 +1,328 @@
+//! The `ideabox` command line: help, settings errors, accounts, demo data, migrations.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::support::*;
+
+/// A database for command-line runs (kept alive by the returned guards).
+struct CliDb {
+    _dir: tempfile::TempDir,
+    _pg: Option<PgDatabase>,
+    url: String,
+    outbox: String,
+}
+
+fn cli_db() -> CliDb {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = match postgres_admin_url() {
+        Some(admin) => {
+            let db = PgDatabase::create(&admin);
+            (db.url.clone(), Some(db))
+        }
+        None => (
+            format!("sqlite://{}", dir.path().join("cli.db").display()),
+            None,
+        ),
+    };
+    let outbox = dir.path().join("outbox").display().to_string();
+    CliDb {
+        _dir: dir,
+        _pg: pg,
+        url,
+        outbox,
+    }
+}
+
+fn ideabox(db: &CliDb, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ideabox"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("IDEABOX_DATABASE_URL", &db.url)
+        .env("IDEABOX_OUTBOX_DIR", &db.outbox)
+        .env("IDEABOX_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("binary runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let db = cli_db();
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["demo", "--help"],
+        vec!["user", "--help"],
+        vec!["user", "create", "--help"],
+        vec!["user", "set-role", "--help"],
+    ] {
+        let (code, out, _) = ideabox(&db, &args, None);
+        assert_eq!(code, 0, "{args:?}");
+        assert!(out.contains("Usage"), "{args:?}: {out}");
+    }
+    let (_, out, _) = ideabox(&db, &["user", "create", "--help"], None);
+    for flag in [
+        "--email",
+        "--name",
+        "--role",
+        "--verified",
+        "--password-stdin",
+    ] {
+        assert!(out.contains(flag), "{flag}");
+    }
+}
+
+#[test]
+fn a_bad_setting_stops_with_one_line_naming_it() {
+    let db = cli_db();
+    let out = Command::new(env!("CARGO_BIN_EXE_ideabox"))
+        .arg("migrate")
+        .env("IDEABOX_DATABASE_URL", &db.url)
+        .env("IDEABOX_SESSION_IDLE_MINUTES", "forever")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("IDEABOX_SESSION_IDLE_MINUTES"), "{err}");
+}
+
+#[test]
+fn migrate_is_idempotent() {
+    let db = cli_db();
+    let (code, out, err) = ideabox(&db, &["migrate"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("migration(s) applied"));
+    let (code, out, _) = ideabox(&db, &["migrate"], None);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("0 migration"), "{out}");
+}
+
+#[tokio::test]
+async fn user_create_and_set_role_from_the_command_line() {
+    let db = cli_db();
+    let (code, out, err) = ideabox(
+        &db,
+        &[
+            "user",
+            "create",
+            "--email",
+            "First.Admin@example.jp",
+            "--name",
+            "First admin",
+            "--role",
+            "admin",
+            "--verified",
+            "--password-stdin",
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("first.admin@example.jp"));
+    assert!(!out.contains(PASSWORD));
+
+    let (code, out, _) = ideabox(
+        &db,
+        &[
+            "user",
+            "create",
+            "--email",
+            "gen@example.jp",
+            "--name",
+            "Generated",
+        ],
+        None,
+    );
+    assert_eq!(code, 0);
+    let generated = out
+        .lines()
+        .find_map(|l| l.strip_prefix("password (shown once): "))
+        .expect("generated password")
+        .to_owned();
+
+    let (code, _, err) = ideabox(
+        &db,
+        &[
+            "user",
+            "create",
+            "--email",
+            "gen@example.jp",
+            "--name",
+            "Again",
+            "--password-stdin",
+        ],
+        Some("another good passphrase\n"),
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("email"), "{err}");
+    let (code, _, err) = ideabox(
+        &db,
+        &[
+            "user",
+            "create",
+            "--email",
+            "weak@example.jp",
+            "--name",
+            "W",
+            "--password-stdin",
+        ],
+        Some("password1234\n"),
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("common"), "{err}");
+    let (code, _, err) = ideabox(
+        &db,
+        &[
+            "user",
+            "create",
+            "--email",
+            "x@example.jp",
+            "--name",
+            "X",
+            "--role",
+            "king",
+        ],
+        None,
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("role"), "{err}");
+
+    let (code, out, err) = ideabox(
+        &db,
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "gen@example.jp",
+            "--role",
+            "moderator",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("moderator"));
+    let (code, _, err) = ideabox(
+        &db,
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "nobody@example.jp",
+            "--role",
+            "moderator",
+        ],
+        None,
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("nobody@example.jp"), "{err}");
+    let (code, _, err) = ideabox(
+        &db,
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "first.admin@example.jp",
+            "--role",
+            "citizen",
+        ],
+        None,
+    );
+    assert_ne!(code, 0, "last admin");
+    assert!(err.to_lowercase().contains("administrator"), "{err}");
+
+    // The accounts work in the running site.
+    let app = spawn_app_with(TestOptions {
+        database_url: Some(db.url.clone()),
+        ..Default::default()
+    })
+    .await;
+    let admin = app.browser();
+    assert_eq!(
+        admin
+            .login("first.admin@example.jp", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(admin.get("/admin/users").await.status(), 200);
+    let moderator = app.browser();
+    assert_eq!(
+        moderator.login("gen@example.jp", &generated).await.status(),
+        303
+    );
+    let token = app.api().token_with("gen@example.jp", &generated).await;
+    let (_, _, me) = app.api().get("/api/v1/me", Some(&token)).await;
+    assert_eq!(me["role"], "moderator");
+    assert_eq!(me["verified"], false);
+}
+
+#[tokio::test]
+async fn demo_loads_once_and_prints_each_account_once() {
+    let db = cli_db();
+    let (code, out, err) = ideabox(&db, &["demo"], None);
+    assert_eq!(code, 0, "{err}");
+    for role in ["citizen", "moderator", "drafter", "admin"] {
+        assert!(
+            out.contains(&format!("{role}@demo.ideabox.example")),
+            "{out}"
+        );
+    }
+    assert_eq!(out.matches("password:").count(), 4);
+    let (code, again, _) = ideabox(&db, &["demo"], None);
+    assert_eq!(code, 0);
+    assert_eq!(again.matches("password:").count(), 0, "{again}");
+    assert!(again.contains("already present"));
+
+    let app = spawn_app_with(TestOptions {
+        database_url: Some(db.url.clone()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisations"), 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM consultations"), 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users"), 4);
+    let (_, home) = app.browser().page("/").await;
+    assert!(
+        home.contains("デジタル・ガバメント実行計画"),
+        "the demo consultation is on the home page"
+    );
+    let body = app.count("SELECT COUNT(*) FROM consultations WHERE body LIKE '%デジタルファースト%' AND body LIKE '%ワンスオンリー%' AND body LIKE '%コネクテッド・ワンストップ%'");
+    assert_eq!(body, 1, "the plan's three principles are its sections");
+    let admin_line = out.lines().find(|l| l.starts_with("admin")).unwrap();
+    let password = admin_line
+        .split("password: ")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    let browser = app.browser();
+    assert_eq!(
+        browser
+            .login("admin@demo.ideabox.example", password)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(browser.get("/admin/users").await.status(), 200);
+}

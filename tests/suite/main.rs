@@ -1,0 +1,18 @@
+//! Black-box tests: the real application over HTTP, on SQLite by default and on PostgreSQL
+//! when `IDEABOX_TEST_DATABASE_URL` is set.
+
+mod support;
+
+mod account;
+mod admin;
+mod api;
+mod cli;
+mod csrf;
+mod email_delivery;
+mod http_hygiene;
+mod language;
+mod login;
+mod migrations;
+mod passwords;
+mod rate_limits;
+mod registration;
