@@ -43,10 +43,10 @@ impl Lang {
             if q <= 0.0 {
                 continue;
             }
-            if let Some(lang) = Lang::parse(tag) {
-                if best.is_none_or(|(bq, _)| q > bq) {
-                    best = Some((q, lang));
-                }
+            if let Some(lang) = Lang::parse(tag)
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, lang));
             }
         }
         best.map(|(_, lang)| lang)

@@ -61,13 +61,15 @@ async fn start_smtp_server() -> Option<SmtpServer> {
         .stderr(Stdio::null())
         .spawn()
         .expect("start aiosmtpd");
+    // Owned by the guard from here on, so the process is killed and reaped on every path.
+    let server = SmtpServer {
+        child,
+        port,
+        maildir,
+    };
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(SmtpServer {
-                child,
-                port,
-                maildir,
-            });
+            return Some(server);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -77,21 +77,14 @@ pub fn postgres_admin_url() -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// Settings for a test instance; `tweak` may change any of them.
+/// Settings for a test instance (defaults are a fresh database and file outbox).
+#[derive(Default)]
 pub struct TestOptions {
     pub pairs: Vec<(&'static str, String)>,
     /// Reuse another instance's database (several instances, one database).
     pub database_url: Option<String>,
 }
 
-impl Default for TestOptions {
-    fn default() -> Self {
-        Self {
-            pairs: Vec::new(),
-            database_url: None,
-        }
-    }
-}
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(TestOptions::default()).await
