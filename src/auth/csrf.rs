@@ -93,7 +93,9 @@ pub async fn verify_csrf(
             let chunk = match chunk {
                 Ok(c) => c,
                 Err(_) => {
-                    return Ok(req.into_response(AppError::BadRequest("error-400").error_response()));
+                    return Ok(
+                        req.into_response(AppError::BadRequest("error-400").error_response())
+                    );
                 }
             };
             if body.len() + chunk.len() > FORM_BODY_LIMIT {

@@ -83,6 +83,34 @@ fn new_email_token(
     Ok(token)
 }
 
+/// For an address that gets no mail, does the same kind of work as for one that does (render
+/// a message, commit a write), so that response times do not reveal which addresses exist.
+/// The write counts such misses, which also shows probing in the rate-limit table.
+fn balance_miss(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    email: &str,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let _ = state.mail.compose(
+        lang,
+        MailKind::PasswordReset,
+        &LinkMail {
+            display_name: "",
+            link: link(state, "/password/reset", "x"),
+            hours: RESET_TTL_HOURS,
+        },
+    )?;
+    let window = chrono::Utc::now().timestamp() / 3600 * 3600;
+    crate::db::models::rate_limits::increment(
+        conn,
+        "lookup-miss",
+        &crate::auth::tokens::hash_key("lookup-miss", email),
+        window,
+    )?;
+    Ok(())
+}
+
 fn link(state: &AppState, path: &str, token: &str) -> String {
     state.settings.absolute(&format!("{path}?token={token}"))
 }
@@ -226,12 +254,10 @@ pub async fn resend_verification(
     state
         .db
         .write(move |c| {
-            let Some(user) = users::find_by_email(c, email.as_str())? else {
-                return Ok(());
+            let Some(user) = users::find_by_email(c, email.as_str())?.filter(|u| !u.is_verified())
+            else {
+                return balance_miss(c, &st, email.as_str(), lang);
             };
-            if user.is_verified() {
-                return Ok(());
-            }
             let token =
                 new_email_token(c, user.id(), TokenPurpose::Verify, VERIFY_TTL_HOURS, None)?;
             let mail = st.mail.compose(
@@ -266,7 +292,7 @@ pub async fn request_password_reset(
         .db
         .write(move |c| {
             let Some(user) = users::find_by_email(c, email.as_str())? else {
-                return Ok(());
+                return balance_miss(c, &st, email.as_str(), lang);
             };
             let token = new_email_token(c, user.id(), TokenPurpose::Reset, RESET_TTL_HOURS, None)?;
             let mail = st.mail.compose(

@@ -72,18 +72,24 @@ printf '%s\n' "$IDEABOX_CITIZEN_PASSWORD" | "$bin" user create --email "$IDEABOX
 server_pid=$!
 
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 150); do
+healthy() {
+  node -e 'fetch(process.argv[1]).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' \
+    "$base/healthz"
+}
+ready=0
+for _ in $(seq 1 100); do
   if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "run.sh: the server exited during start-up" >&2
     exit 1
   fi
-  if [[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz" || true)" == "200" ]]; then
+  if healthy; then
+    ready=1
     break
   fi
   sleep 0.2
 done
-if [[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz" || true)" != "200" ]]; then
-  echo "run.sh: $base/healthz did not answer 200 within 30 s" >&2
+if [[ $ready -ne 1 ]]; then
+  echo "run.sh: $base/healthz did not answer 200 in time" >&2
   exit 1
 fi
 echo "run.sh: IdeaBox at $base (pid $server_pid), scratch folder $tmp"

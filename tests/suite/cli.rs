@@ -326,3 +326,110 @@ async fn demo_loads_once_and_prints_each_account_once() {
     );
     assert_eq!(browser.get("/admin/users").await.status(), 200);
 }
+
+#[tokio::test]
+async fn serve_logs_no_secrets_and_stops_gracefully_on_sigterm() {
+    let db = cli_db();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log_path = db._dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_ideabox"))
+        .arg("serve")
+        .env("IDEABOX_DATABASE_URL", &db.url)
+        .env("IDEABOX_OUTBOX_DIR", &db.outbox)
+        .env("IDEABOX_BIND", format!("127.0.0.1:{port}"))
+        .env("IDEABOX_LOG", "debug")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut up = false;
+    for _ in 0..200 {
+        if reqwest::get(format!("{base}/healthz"))
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(up, "server did not come up");
+
+    let api = Api {
+        base: base.clone(),
+        client: reqwest::Client::new(),
+    };
+    let (status, _, _) = api
+        .post("/api/v1/users", &serde_json::json!({"email": "hygiene@example.jp", "display_name": "H", "password": PASSWORD}), None)
+        .await;
+    assert_eq!(status, 201);
+    let token = api.token("hygiene@example.jp").await;
+    api.get("/api/v1/me", Some(&token)).await;
+    api.post(
+        "/api/v1/tokens",
+        &serde_json::json!({"email": "hygiene@example.jp", "password": "a wrong password"}),
+        None,
+    )
+    .await;
+    let browser = Browser::new(&base);
+    assert_eq!(
+        browser.login("hygiene@example.jp", PASSWORD).await.status(),
+        303
+    );
+    let session = browser.cookie("ideabox_session").unwrap();
+    browser.get("/account").await;
+    browser
+        .get("/verify?token=secret-looking-query-value")
+        .await;
+
+    let status = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut exited = None;
+    for _ in 0..200 {
+        if let Some(code) = server.try_wait().unwrap() {
+            exited = Some(code);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let code = exited.unwrap_or_else(|| {
+        let _ = server.kill();
+        panic!("server ignored SIGTERM")
+    });
+    assert!(code.success(), "clean exit: {code:?}");
+
+    let logs = std::fs::read_to_string(&log_path).unwrap();
+    assert!(logs.contains("stopped"), "{logs}");
+    assert!(
+        logs.contains("request_id") || logs.contains("id="),
+        "request ids in log lines"
+    );
+    for secret in [
+        PASSWORD,
+        "a wrong password",
+        &token,
+        &session,
+        "hygiene@example.jp",
+        "secret-looking-query-value",
+    ] {
+        assert!(!logs.contains(secret), "log contains {secret:?}");
+    }
+    assert!(logs.contains("h***@example.jp"), "emails appear masked");
+    // Only the development outbox line carries a link (and so its token).
+    let verify_lines: Vec<&str> = logs.lines().filter(|l| l.contains("token=")).collect();
+    assert!(
+        verify_lines
+            .iter()
+            .all(|l| l.contains("mail written to the outbox folder")),
+        "{verify_lines:?}"
+    );
+}

@@ -215,3 +215,33 @@ async fn unknown_query_parameters_are_rejected() {
     assert_eq!(admin.get("/admin/users?page=0").await.status(), 400);
     assert_eq!(admin.get("/admin/users?page=abc").await.status(), 400);
 }
+
+#[tokio::test]
+async fn health_check_turns_503_when_the_database_is_gone() {
+    // Only PostgreSQL can lose its database under a running app; the SQLite file stays open.
+    let Some(admin_url) = postgres_admin_url() else {
+        return;
+    };
+    let app = spawn_app().await;
+    assert_eq!(app.browser().get("/healthz").await.status(), 200);
+    let name = url::Url::parse(&app.database_url)
+        .unwrap()
+        .path()
+        .trim_start_matches('/')
+        .to_owned();
+    let mut admin = <diesel::PgConnection as diesel::Connection>::establish(&admin_url).unwrap();
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut admin,
+        &format!("DROP DATABASE {name} WITH (FORCE)"),
+    )
+    .unwrap();
+    let res = app.browser().get("/healthz").await;
+    assert_eq!(res.status(), 503);
+    assert!(res.headers().contains_key("retry-after"));
+    // Writes fail cleanly too: never a 2xx.
+    let (status, _, body) = app
+        .api()
+        .post("/api/v1/users", &serde_json::json!({"email": "x@example.jp", "display_name": "X", "password": PASSWORD}), None)
+        .await;
+    assert_eq!(status, 503, "{body}");
+}

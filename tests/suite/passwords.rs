@@ -244,3 +244,40 @@ async fn changing_the_password_needs_the_current_one_and_signs_out_other_browser
     );
     app.wait_for_emails("change@example.jp", 1).await;
 }
+
+#[tokio::test]
+async fn hashes_with_weaker_parameters_are_upgraded_at_login() {
+    use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
+    let app = spawn_app().await;
+    app.create_user("legacy@example.jp", "L", Role::Citizen, true)
+        .await;
+    let weak = Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(8192, 1, 1, None).unwrap(),
+    )
+    .hash_password(PASSWORD.as_bytes())
+    .unwrap()
+    .to_string();
+    app.execute_sql(&format!("UPDATE users SET password_hash = '{weak}'"));
+    assert_eq!(
+        app.browser()
+            .login("legacy@example.jp", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM users WHERE password_hash LIKE '$argon2id$v=19$m=19456,t=2,p=1$%'"
+        ),
+        1
+    );
+    assert_eq!(
+        app.browser()
+            .login("legacy@example.jp", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+}

@@ -85,7 +85,6 @@ pub struct TestOptions {
     pub database_url: Option<String>,
 }
 
-
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(TestOptions::default()).await
 }
