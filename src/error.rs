@@ -26,6 +26,8 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("request body too large")]
     PayloadTooLarge,
+    #[error("unsupported content type")]
+    UnsupportedMediaType,
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
@@ -60,6 +62,7 @@ impl AppError {
             Self::NotFound => "error-404",
             Self::Validation(_) => "error-422",
             Self::PayloadTooLarge => "error-413",
+            Self::UnsupportedMediaType => "error-415",
             Self::RateLimited { .. } => "error-429",
             Self::Unavailable(_) => "error-503",
             Self::Internal(_) => "error-500",
@@ -77,6 +80,7 @@ impl ResponseError for AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -87,6 +91,8 @@ impl ResponseError for AppError {
         match self {
             Self::Internal(err) => tracing::error!(error = ?err, "internal error"),
             Self::Unavailable(reason) => tracing::warn!(%reason, "storage unavailable"),
+            Self::Forbidden(reason) => tracing::warn!(reason, "request denied"),
+            Self::Unauthorized => tracing::info!("request needs authentication"),
             _ => {}
         }
         let mut builder = HttpResponse::build(self.status_code());

@@ -134,7 +134,7 @@ fn form_config() -> web::FormConfig {
         .error_handler(|err: UrlencodedError, _: &HttpRequest| {
             let app = match err {
                 UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge,
-                UrlencodedError::ContentType => AppError::BadRequest("error-415"),
+                UrlencodedError::ContentType => AppError::UnsupportedMediaType,
                 _ => AppError::BadRequest("error-400"),
             };
             app.into()

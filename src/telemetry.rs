@@ -49,7 +49,7 @@ pub async fn request_log(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let request_id = new_request_id();
     req.extensions_mut().insert(RequestId(request_id.clone()));
-    let span = tracing::info_span!("request", id = %request_id, method = %req.method());
+    let span = tracing::info_span!("request", id = %request_id, method = %req.method(), user = tracing::field::Empty);
     let started = Instant::now();
     // The request must not be cloned before routing (actix needs sole ownership to route).
     let mut res = match next.call(req).instrument(span.clone()).await {

@@ -14,7 +14,6 @@ pub async fn me(SignedIn(identity): SignedIn) -> Result<HttpResponse, AppError> 
         "display_name": user.display_name,
         "role": user.role,
         "verified": user.verified,
-        "email_verified": user.verified,
         "language": user.language,
     })))
 }

@@ -1,5 +1,8 @@
 //! The JSON API (`/api/v1`): the same services as the pages, errors as problem+json.
 
+pub mod consultations;
+pub mod ideas;
+pub mod json;
 pub mod me;
 pub mod tokens;
 pub mod users;
@@ -20,7 +23,7 @@ pub fn json_config() -> web::JsonConfig {
             let app = match err {
                 JsonPayloadError::Overflow { .. }
                 | JsonPayloadError::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
-                JsonPayloadError::ContentType => AppError::BadRequest("error-415"),
+                JsonPayloadError::ContentType => AppError::UnsupportedMediaType,
                 _ => AppError::BadRequest("error-json-invalid"),
             };
             app.into()
@@ -41,6 +44,47 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::resource("/tokens/current").route(web::delete().to(tokens::revoke_current)),
             )
             .service(web::resource("/tokens/{id}").route(web::delete().to(tokens::revoke)))
-            .service(web::resource("/me").route(web::get().to(me::me))),
+            .service(web::resource("/me").route(web::get().to(me::me)))
+            .service(
+                web::resource("/organisations")
+                    .route(web::get().to(consultations::list_organisations))
+                    .route(web::post().to(consultations::create_organisation)),
+            )
+            .service(
+                web::resource("/consultations")
+                    .route(web::get().to(consultations::list))
+                    .route(web::post().to(consultations::create)),
+            )
+            .service(
+                web::resource("/consultations/{slug}")
+                    .route(web::get().to(consultations::get))
+                    .route(web::patch().to(consultations::update)),
+            )
+            .service(
+                web::resource("/consultations/{slug}/ideas")
+                    .route(web::get().to(ideas::list))
+                    .route(web::post().to(ideas::create)),
+            )
+            .service(
+                web::resource("/ideas/{id}")
+                    .route(web::get().to(ideas::get))
+                    .route(web::patch().to(ideas::update)),
+            )
+            .service(web::resource("/ideas/{id}/withdraw").route(web::post().to(ideas::withdraw)))
+            .service(
+                web::resource("/ideas/{id}/comments")
+                    .route(web::get().to(ideas::list_comments))
+                    .route(web::post().to(ideas::create_comment)),
+            )
+            .service(
+                web::resource("/ideas/{id}/vote")
+                    .route(web::put().to(ideas::vote))
+                    .route(web::delete().to(ideas::unvote)),
+            )
+            .service(
+                web::resource("/comments/{id}")
+                    .route(web::patch().to(ideas::update_comment))
+                    .route(web::delete().to(ideas::delete_comment)),
+            ),
     );
 }

@@ -156,6 +156,10 @@ pub async fn authenticate(
         }
     }
 
+    if let Some(identity) = &auth.identity {
+        // Every later line of this request names the account (its id, never the email).
+        tracing::Span::current().record("user", identity.user.id.0);
+    }
     let stale = auth.stale_cookie;
     req.extensions_mut().insert(auth);
     let mut res = next.call(req).await?.map_into_boxed_body();

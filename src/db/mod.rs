@@ -6,6 +6,7 @@
 
 pub mod models;
 pub mod schema;
+pub mod search;
 
 use std::time::Duration;
 

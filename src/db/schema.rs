@@ -102,6 +102,99 @@ diesel::table! {
         closes_at -> Timestamp,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        body_html -> Text,
+    }
+}
+
+diesel::table! {
+    sections (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        key -> Text,
+        heading -> Text,
+        level -> Integer,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    ideas (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        author_id -> BigInt,
+        section_key -> Nullable<Text>,
+        receipt -> Text,
+        title -> Text,
+        body -> Text,
+        body_html -> Text,
+        status -> Text,
+        response_status -> Nullable<Text>,
+        support_count -> Integer,
+        oppose_count -> Integer,
+        comment_count -> Integer,
+        trend_score -> Double,
+        controversy -> Double,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idea_revisions (id) {
+        id -> BigInt,
+        idea_id -> BigInt,
+        title -> Text,
+        body -> Text,
+        section_key -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> BigInt,
+        idea_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        body -> Text,
+        body_html -> Text,
+        reply_count -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    votes (user_id, idea_id) {
+        user_id -> BigInt,
+        idea_id -> BigInt,
+        value -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tags (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        slug -> Text,
+        name_ja -> Text,
+        name_en -> Text,
+        color -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idea_tags (idea_id, tag_id) {
+        idea_id -> BigInt,
+        tag_id -> BigInt,
     }
 }
 
@@ -109,6 +202,17 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(consultations -> organisations (organisation_id));
+diesel::joinable!(sections -> consultations (consultation_id));
+diesel::joinable!(ideas -> consultations (consultation_id));
+diesel::joinable!(ideas -> users (author_id));
+diesel::joinable!(idea_revisions -> ideas (idea_id));
+diesel::joinable!(comments -> ideas (idea_id));
+diesel::joinable!(comments -> users (author_id));
+diesel::joinable!(votes -> ideas (idea_id));
+diesel::joinable!(votes -> users (user_id));
+diesel::joinable!(tags -> consultations (consultation_id));
+diesel::joinable!(idea_tags -> ideas (idea_id));
+diesel::joinable!(idea_tags -> tags (tag_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -119,4 +223,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_limit_counters,
     organisations,
     consultations,
+    sections,
+    ideas,
+    idea_revisions,
+    comments,
+    votes,
+    tags,
+    idea_tags,
 );

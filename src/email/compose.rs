@@ -18,6 +18,7 @@ pub enum MailKind {
     ConfirmEmailChange,
     EmailChangeTaken,
     EmailChangedNotice,
+    IdeaReceipt,
 }
 
 impl MailKind {
@@ -30,6 +31,7 @@ impl MailKind {
             Self::ConfirmEmailChange => "confirm_email_change",
             Self::EmailChangeTaken => "email_change_taken",
             Self::EmailChangedNotice => "email_changed_notice",
+            Self::IdeaReceipt => "idea_receipt",
         }
     }
 
@@ -42,6 +44,7 @@ impl MailKind {
             Self::ConfirmEmailChange => "mail-confirm-email-change-subject",
             Self::EmailChangeTaken => "mail-email-change-taken-subject",
             Self::EmailChangedNotice => "mail-email-changed-notice-subject",
+            Self::IdeaReceipt => "mail-idea-receipt-subject",
         }
     }
 }

@@ -40,8 +40,15 @@ impl Mailer {
         })
     }
 
-    /// Builds and sends the message; the error text is stored for the retry log.
+    /// Builds and sends the message. The error text is logged and stored for the retry, so
+    /// the recipient's address is masked in it (servers often quote it back).
     pub async fn send(&self, from: &Mailbox, mail: &ClaimedMail) -> Result<(), String> {
+        self.deliver(from, mail)
+            .await
+            .map_err(|e| e.replace(&mail.recipient, &mask_email(&mail.recipient)))
+    }
+
+    async fn deliver(&self, from: &Mailbox, mail: &ClaimedMail) -> Result<(), String> {
         let to: Mailbox = mail
             .recipient
             .parse()

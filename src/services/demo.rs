@@ -4,7 +4,10 @@
 use chrono::Duration;
 
 use crate::auth::tokens::random_token;
-use crate::db::models::consultations::{self, NewConsultation, NewOrganisation};
+use crate::db::models::consultations::{self, NewOrganisation};
+use crate::domain::policy::Actor;
+use crate::services;
+use crate::services::consultations::ConsultationInput;
 use crate::db::now;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -60,48 +63,50 @@ pub fn demo_email(role: Role) -> String {
 }
 
 pub async fn load(state: &AppState) -> Result<DemoReport, AppError> {
-    let (created_organisation, created_consultation) = state
+    let created_organisation = state
         .db
         .write(|c| {
-            let at = now();
-            let (org_id, created_org) = match consultations::find_organisation_by_slug(c, DEMO_ORGANISATION)? {
-                Some(org) => (org.id, false),
-                None => (
-                    consultations::insert_organisation(
-                        c,
-                        &NewOrganisation {
-                            slug: DEMO_ORGANISATION,
-                            name_ja: "デジタル庁",
-                            name_en: "Digital Agency",
-                            created_at: at,
-                        },
-                    )?,
-                    true,
-                ),
-            };
-            let created_consultation = if consultations::find_by_slug(c, DEMO_CONSULTATION)?.is_none() {
-                consultations::insert(
-                    c,
-                    &NewConsultation {
-                        organisation_id: org_id,
-                        slug: DEMO_CONSULTATION,
-                        title: "デジタル・ガバメント実行計画（案）",
-                        summary: "行政サービスのデジタル化に向けた計画案です。三つの原則について、あなたのアイデアをお寄せください。",
-                        body: PLAN_BODY,
-                        status: "open",
-                        opens_at: at - Duration::days(1),
-                        closes_at: at + Duration::days(30),
-                        created_at: at,
-                        updated_at: at,
-                    },
-                )?;
-                true
-            } else {
-                false
-            };
-            Ok((created_org, created_consultation))
+            if consultations::find_organisation_by_slug(c, DEMO_ORGANISATION)?.is_some() {
+                return Ok(false);
+            }
+            consultations::insert_organisation(
+                c,
+                &NewOrganisation {
+                    slug: DEMO_ORGANISATION,
+                    name_ja: "デジタル庁",
+                    name_en: "Digital Agency",
+                    created_at: now(),
+                },
+            )?;
+            Ok(true)
         })
         .await?;
+    let exists = state
+        .db
+        .read(|c| Ok(consultations::find_by_slug(c, DEMO_CONSULTATION)?.is_some()))
+        .await?;
+    let created_consultation = !exists;
+    if !exists {
+        // The command line is trusted: it acts as an administrator.
+        let admin = Actor { role: Role::Admin, verified: true };
+        let at = now();
+        let rfc = |t: chrono::NaiveDateTime| t.and_utc().to_rfc3339();
+        services::consultations::create(
+            state,
+            &admin,
+            ConsultationInput {
+                slug: Some(DEMO_CONSULTATION.to_owned()),
+                organisation: Some(DEMO_ORGANISATION.to_owned()),
+                title: Some("デジタル・ガバメント実行計画（案）".to_owned()),
+                summary: Some("行政サービスのデジタル化に向けた計画案です。三つの原則について、あなたのアイデアをお寄せください。".to_owned()),
+                body: Some(PLAN_BODY.to_owned()),
+                opens_at: Some(rfc(at - Duration::days(1))),
+                closes_at: Some(rfc(at + Duration::days(30))),
+                status: Some("open".to_owned()),
+            },
+        )
+        .await?;
+    }
 
     let mut new_accounts = Vec::new();
     let mut existing_accounts = Vec::new();

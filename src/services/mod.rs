@@ -3,8 +3,11 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod comments;
 pub mod consultations;
 pub mod credentials;
 pub mod demo;
+pub mod ideas;
 pub mod sessions;
 pub mod users_admin;
+pub mod votes;

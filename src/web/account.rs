@@ -91,6 +91,7 @@ async fn with_errors(
 ) -> Result<HttpResponse, AppError> {
     let mut ctx = account_context(state, identity).await?;
     ctx.insert("active_form", form);
+    ctx.insert("error_prefix", &format!("{form}-"));
     for (k, v) in values {
         ctx.insert(format!("value_{k}"), v);
     }

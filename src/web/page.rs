@@ -109,6 +109,8 @@ impl PageContext {
         ctx.insert("site_origin", &state.settings.origin());
         // Forms test these; Tera refuses to compare undefined values.
         ctx.insert("active_form", "");
+        // Pages with several forms prefix their field ids with the form's name.
+        ctx.insert("error_prefix", "");
         insert_errors(&mut ctx, &FieldErrors::new());
         if let Some(flash) = &self.flash {
             ctx.insert("flash", flash);

@@ -217,3 +217,11 @@ mail-email-changed-notice-subject = [IdeaBox] Your email address was changed
 mail-email-changed-notice-body = The email address of your IdeaBox account was changed to a new one. Messages will go there from now on.
 mail-email-changed-notice-action = This was not me
 mail-email-changed-notice-note = If you did not make this change, contact the site administrators at once.
+
+mail-idea-receipt-subject = [IdeaBox] Your idea has been received
+mail-idea-receipt-body = Thank you for your idea on "{ $consultation }". It has been received and published.
+mail-idea-receipt-number = Receipt number
+mail-idea-receipt-title = Title
+mail-idea-receipt-action = View your idea
+mail-idea-receipt-note = Quote the receipt number if you contact the organisation about your idea. You can correct it for 30 minutes after posting.
+error-404-api = There is no such resource.

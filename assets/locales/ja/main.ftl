@@ -217,3 +217,11 @@ mail-email-changed-notice-subject = 【IdeaBox】メールアドレスが変更�
 mail-email-changed-notice-body = IdeaBoxアカウントのメールアドレスが新しいアドレスに変更されました。今後のお知らせは新しいアドレスに届きます。
 mail-email-changed-notice-action = 心当たりがない
 mail-email-changed-notice-note = ご自身で変更していない場合は、すぐにサイト管理者へご連絡ください。
+
+mail-idea-receipt-subject = 【IdeaBox】アイデアを受け付けました
+mail-idea-receipt-body = 「{ $consultation }」へのアイデアをお寄せいただき、ありがとうございます。受け付けて公開しました。
+mail-idea-receipt-number = 受付番号
+mail-idea-receipt-title = 件名
+mail-idea-receipt-action = アイデアを見る
+mail-idea-receipt-note = お問い合わせの際は受付番号をお伝えください。投稿後30分間は内容を修正できます。
+error-404-api = 該当するリソースがありません。

@@ -1,12 +1,16 @@
 //! Row structs and their queries, one module per table.
 
 pub mod api_tokens;
+pub mod comments;
 pub mod consultations;
 pub mod email_tokens;
+pub mod ideas;
 pub mod outbox;
 pub mod rate_limits;
 pub mod sessions;
+pub mod tags;
 pub mod users;
+pub mod votes;
 
 /// Runs the same diesel expression on the concrete connection inside `AnyConnection`, for the
 /// few query forms the multi-backend wrapper cannot express (upserts, row locking).

@@ -1,0 +1,11 @@
+DROP INDEX comments_body_trgm;
+DROP INDEX ideas_body_trgm;
+DROP INDEX ideas_title_trgm;
+DROP TABLE idea_tags;
+DROP TABLE tags;
+DROP TABLE votes;
+DROP TABLE comments;
+DROP TABLE idea_revisions;
+DROP TABLE ideas;
+DROP TABLE sections;
+ALTER TABLE consultations DROP COLUMN body_html;

@@ -1,0 +1,16 @@
+DROP TRIGGER comments_fts_update;
+DROP TRIGGER comments_fts_delete;
+DROP TRIGGER comments_fts_insert;
+DROP TABLE comments_fts;
+DROP TRIGGER ideas_fts_update;
+DROP TRIGGER ideas_fts_delete;
+DROP TRIGGER ideas_fts_insert;
+DROP TABLE ideas_fts;
+DROP TABLE idea_tags;
+DROP TABLE tags;
+DROP TABLE votes;
+DROP TABLE comments;
+DROP TABLE idea_revisions;
+DROP TABLE ideas;
+DROP TABLE sections;
+ALTER TABLE consultations DROP COLUMN body_html;

@@ -1,0 +1,133 @@
+//! The `comments` table: replies on ideas, one level of replies to a comment.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::schema::{comments, users};
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = comments)]
+pub struct CommentRow {
+    pub id: i64,
+    pub idea_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: i64,
+    pub body: String,
+    pub body_html: String,
+    pub reply_count: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub edited_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = comments)]
+pub struct NewComment<'a> {
+    pub idea_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: i64,
+    pub body: &'a str,
+    pub body_html: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut AnyConnection, new: &NewComment<'_>) -> QueryResult<i64> {
+    diesel::insert_into(comments::table)
+        .values(new)
+        .returning(comments::id)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<CommentRow>> {
+    comments::table.find(id).select(CommentRow::as_select()).first(conn).optional()
+}
+
+pub fn find_with_author(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<(CommentRow, Option<String>)>> {
+    comments::table
+        .inner_join(users::table)
+        .filter(comments::id.eq(id))
+        .select((CommentRow::as_select(), users::display_name))
+        .first(conn)
+        .optional()
+}
+
+pub fn update_body(conn: &mut AnyConnection, id: i64, body: &str, body_html: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(comments::table.find(id))
+        .set((
+            comments::body.eq(body),
+            comments::body_html.eq(body_html),
+            comments::edited_at.eq(Some(at)),
+            comments::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+/// Deleting erases the text but keeps the row, so replies keep their place in the thread.
+pub fn soft_delete(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(comments::table.find(id).filter(comments::deleted_at.is_null()))
+        .set((
+            comments::body.eq(""),
+            comments::body_html.eq(""),
+            comments::deleted_at.eq(Some(at)),
+            comments::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+pub fn add_replies(conn: &mut AnyConnection, id: i64, delta: i32) -> QueryResult<usize> {
+    diesel::update(comments::table.find(id))
+        .set(comments::reply_count.eq(comments::reply_count + delta))
+        .execute(conn)
+}
+
+/// A page of top-level comments in posting order, after the comment id `after`.
+pub fn top_level_page(
+    conn: &mut AnyConnection,
+    idea: i64,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<(CommentRow, Option<String>)>> {
+    let mut query = comments::table
+        .inner_join(users::table)
+        .filter(comments::idea_id.eq(idea))
+        .filter(comments::parent_id.is_null())
+        .select((CommentRow::as_select(), users::display_name))
+        .order(comments::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(comments::id.gt(after));
+    }
+    query.load(conn)
+}
+
+/// Replies to the given comments, in posting order (at most `per_parent` each).
+pub fn replies_of(
+    conn: &mut AnyConnection,
+    parents: &[i64],
+    per_parent: usize,
+) -> QueryResult<Vec<(CommentRow, Option<String>)>> {
+    let rows: Vec<(CommentRow, Option<String>)> = comments::table
+        .inner_join(users::table)
+        .filter(comments::parent_id.eq_any(parents))
+        .select((CommentRow::as_select(), users::display_name))
+        .order((comments::parent_id.asc(), comments::id.asc()))
+        .load(conn)?;
+    let mut kept = Vec::with_capacity(rows.len());
+    let mut current: Option<i64> = None;
+    let mut count = 0;
+    for row in rows {
+        if row.0.parent_id != current {
+            current = row.0.parent_id;
+            count = 0;
+        }
+        if count < per_parent {
+            kept.push(row);
+        }
+        count += 1;
+    }
+    Ok(kept)
+}

@@ -1,0 +1,251 @@
+//! The `ideas` and `idea_revisions` tables, and the joined rows that lists show.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::schema::{idea_revisions, idea_tags, ideas, tags, users};
+use crate::domain::listing::{Cursor, Sort};
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = ideas)]
+pub struct IdeaRow {
+    pub id: i64,
+    pub consultation_id: i64,
+    pub author_id: i64,
+    pub section_key: Option<String>,
+    pub receipt: String,
+    pub title: String,
+    pub body: String,
+    pub body_html: String,
+    pub status: String,
+    pub response_status: Option<String>,
+    pub support_count: i32,
+    pub oppose_count: i32,
+    pub comment_count: i32,
+    pub trend_score: f64,
+    pub controversy: f64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub edited_at: Option<NaiveDateTime>,
+    pub withdrawn_at: Option<NaiveDateTime>,
+}
+
+impl IdeaRow {
+    pub fn is_withdrawn(&self) -> bool {
+        self.status == "withdrawn"
+    }
+
+    /// The value the list's sort orders by, for the next-page cursor.
+    pub fn sort_key(&self, sort: Sort) -> f64 {
+        match sort {
+            Sort::New => self.id as f64,
+            Sort::Top => f64::from(self.support_count),
+            Sort::Trending => self.trend_score,
+            Sort::Discussed => f64::from(self.comment_count),
+            Sort::Controversial => self.controversy,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = ideas)]
+pub struct NewIdea<'a> {
+    pub consultation_id: i64,
+    pub author_id: i64,
+    pub section_key: Option<&'a str>,
+    pub receipt: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub body_html: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut AnyConnection, new: &NewIdea<'_>) -> QueryResult<i64> {
+    diesel::insert_into(ideas::table)
+        .values(new)
+        .returning(ideas::id)
+        .get_result(conn)
+}
+
+pub fn set_receipt(conn: &mut AnyConnection, id: i64, receipt: &str) -> QueryResult<usize> {
+    diesel::update(ideas::table.find(id)).set(ideas::receipt.eq(receipt)).execute(conn)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<IdeaRow>> {
+    ideas::table.find(id).select(IdeaRow::as_select()).first(conn).optional()
+}
+
+/// An idea with its author's public name (`None` once the author deleted their account).
+pub fn find_with_author(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<(IdeaRow, Option<String>)>> {
+    ideas::table
+        .inner_join(users::table)
+        .filter(ideas::id.eq(id))
+        .select((IdeaRow::as_select(), users::display_name))
+        .first(conn)
+        .optional()
+}
+
+/// Saves an author's edit and keeps the previous text in the history.
+pub fn save_edit(
+    conn: &mut AnyConnection,
+    before: &IdeaRow,
+    title: &str,
+    body: &str,
+    body_html: &str,
+    section_key: Option<&str>,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(idea_revisions::table)
+        .values((
+            idea_revisions::idea_id.eq(before.id),
+            idea_revisions::title.eq(&before.title),
+            idea_revisions::body.eq(&before.body),
+            idea_revisions::section_key.eq(&before.section_key),
+            idea_revisions::created_at.eq(before.edited_at.unwrap_or(before.created_at)),
+        ))
+        .execute(conn)?;
+    diesel::update(ideas::table.find(before.id))
+        .set((
+            ideas::title.eq(title),
+            ideas::body.eq(body),
+            ideas::body_html.eq(body_html),
+            ideas::section_key.eq(section_key),
+            ideas::edited_at.eq(Some(at)),
+            ideas::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Earlier versions of an idea, oldest first: (title, body, section, saved at).
+pub fn revisions(conn: &mut AnyConnection, idea: i64) -> QueryResult<Vec<(String, String, Option<String>, NaiveDateTime)>> {
+    idea_revisions::table
+        .filter(idea_revisions::idea_id.eq(idea))
+        .order(idea_revisions::id.asc())
+        .select((idea_revisions::title, idea_revisions::body, idea_revisions::section_key, idea_revisions::created_at))
+        .load(conn)
+}
+
+pub fn withdraw(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(ideas::table.find(id).filter(ideas::status.eq("published")))
+        .set((ideas::status.eq("withdrawn"), ideas::withdrawn_at.eq(Some(at)), ideas::updated_at.eq(at)))
+        .execute(conn)
+}
+
+/// Adds to the vote counters under the row lock and returns the new (support, oppose, trend).
+pub fn add_votes(conn: &mut AnyConnection, id: i64, support: i32, oppose: i32) -> QueryResult<(i32, i32, f64)> {
+    diesel::update(ideas::table.find(id))
+        .set((
+            ideas::support_count.eq(ideas::support_count + support),
+            ideas::oppose_count.eq(ideas::oppose_count + oppose),
+        ))
+        .returning((ideas::support_count, ideas::oppose_count, ideas::trend_score))
+        .get_result(conn)
+}
+
+pub fn set_scores(conn: &mut AnyConnection, id: i64, trend: f64, controversy: f64) -> QueryResult<usize> {
+    diesel::update(ideas::table.find(id))
+        .set((ideas::trend_score.eq(trend), ideas::controversy.eq(controversy)))
+        .execute(conn)
+}
+
+pub fn add_comments(conn: &mut AnyConnection, id: i64, delta: i32) -> QueryResult<usize> {
+    diesel::update(ideas::table.find(id))
+        .set(ideas::comment_count.eq(ideas::comment_count + delta))
+        .execute(conn)
+}
+
+/// What narrows a list of ideas.
+#[derive(Clone, Debug, Default)]
+pub struct IdeaFilter {
+    pub section: Option<String>,
+    pub tag_id: Option<i64>,
+    pub response_status: Option<String>,
+    /// Ids from a text search (already matched); `Some(empty)` means nothing matched.
+    pub ids: Option<Vec<i64>>,
+    pub author_id: Option<i64>,
+}
+
+/// One page of a consultation's ideas in `sort` order after `cursor`, with author names.
+/// Keyset pagination: every page costs the same, however deep.
+pub fn list(
+    conn: &mut AnyConnection,
+    consultation: i64,
+    filter: &IdeaFilter,
+    sort: Sort,
+    cursor: Option<Cursor>,
+    limit: i64,
+) -> QueryResult<Vec<(IdeaRow, Option<String>)>> {
+    let mut query = ideas::table
+        .inner_join(users::table)
+        .filter(ideas::consultation_id.eq(consultation))
+        .select((IdeaRow::as_select(), users::display_name))
+        .into_boxed();
+    if let Some(section) = &filter.section {
+        query = query.filter(ideas::section_key.eq(section.clone()));
+    }
+    if let Some(tag) = filter.tag_id {
+        query = query.filter(ideas::id.eq_any(idea_tags::table.filter(idea_tags::tag_id.eq(tag)).select(idea_tags::idea_id)));
+    }
+    if let Some(status) = &filter.response_status {
+        query = query.filter(ideas::response_status.eq(status.clone()));
+    }
+    if let Some(ids) = &filter.ids {
+        query = query.filter(ideas::id.eq_any(ids.clone()));
+    }
+    if let Some(author) = filter.author_id {
+        query = query.filter(ideas::author_id.eq(author));
+    }
+    macro_rules! keyset {
+        ($column:expr, $key:expr) => {{
+            if let Some(c) = cursor {
+                let key = $key(c.key);
+                query = query.filter($column.lt(key).or($column.eq(key).and(ideas::id.lt(c.id))));
+            }
+            query = query.order(($column.desc(), ideas::id.desc()));
+        }};
+    }
+    match sort {
+        Sort::New => {
+            if let Some(c) = cursor {
+                query = query.filter(ideas::id.lt(c.id));
+            }
+            query = query.order(ideas::id.desc());
+        }
+        Sort::Top => keyset!(ideas::support_count, |k: f64| k as i32),
+        Sort::Discussed => keyset!(ideas::comment_count, |k: f64| k as i32),
+        Sort::Trending => keyset!(ideas::trend_score, |k: f64| k),
+        Sort::Controversial => keyset!(ideas::controversy, |k: f64| k),
+    }
+    query.limit(limit).load(conn)
+}
+
+/// Tag slugs and names per idea, for a page of ideas.
+pub fn tags_of(conn: &mut AnyConnection, idea_ids: &[i64]) -> QueryResult<Vec<(i64, String, String, String, String)>> {
+    idea_tags::table
+        .inner_join(tags::table)
+        .filter(idea_tags::idea_id.eq_any(idea_ids))
+        .order(tags::slug.asc())
+        .select((idea_tags::idea_id, tags::slug, tags::name_ja, tags::name_en, tags::color))
+        .load(conn)
+}
+
+/// Recounts (for the proof that counters equal the rows they count).
+pub fn recount(conn: &mut AnyConnection, id: i64) -> QueryResult<(i64, i64, i64)> {
+    use crate::db::schema::{comments, votes};
+    let support = votes::table.filter(votes::idea_id.eq(id)).filter(votes::value.eq(1)).count().get_result(conn)?;
+    let oppose = votes::table.filter(votes::idea_id.eq(id)).filter(votes::value.eq(-1)).count().get_result(conn)?;
+    let comments = comments::table
+        .filter(comments::idea_id.eq(id))
+        .filter(comments::deleted_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok((support, oppose, comments))
+}
+
+/// The newest ideas of a consultation, for its feed.
+pub fn newest(conn: &mut AnyConnection, consultation: i64, limit: i64) -> QueryResult<Vec<(IdeaRow, Option<String>)>> {
+    list(conn, consultation, &IdeaFilter::default(), Sort::New, None, limit)
+}

@@ -1,0 +1,222 @@
+//! Ideas, comments and votes as citizens submit them: parsed and bounded.
+
+use chrono::{Duration, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::fields::FieldError;
+
+pub const IDEA_TITLE_MAX_CHARS: usize = 150;
+pub const IDEA_BODY_MAX_CHARS: usize = 10_000;
+pub const COMMENT_BODY_MAX_CHARS: usize = 5_000;
+/// Authors may correct their own idea or comment for this long after posting.
+pub const EDIT_WINDOW: Duration = Duration::minutes(30);
+
+fn bounded(field: &'static str, raw: &str, max: usize, empty: &'static str, long: &'static str) -> Result<String, FieldError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(FieldError::new(field, empty));
+    }
+    if value.chars().count() > max {
+        return Err(FieldError::new(field, long));
+    }
+    // Control characters other than line breaks and tabs have no place in prose.
+    if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(FieldError::new(field, "error-text-invalid"));
+    }
+    Ok(value.replace("\r\n", "\n"))
+}
+
+/// An idea's title: 1 to 150 characters after trimming, on one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdeaTitle(String);
+
+impl IdeaTitle {
+    pub fn parse(field: &'static str, raw: &str) -> Result<Self, FieldError> {
+        let value = bounded(field, raw, IDEA_TITLE_MAX_CHARS, "error-title-required", "error-title-too-long")?;
+        Ok(Self(value.split_whitespace().collect::<Vec<_>>().join(" ")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An idea's body in Markdown: 1 to 10,000 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdeaBody(String);
+
+impl IdeaBody {
+    pub fn parse(field: &'static str, raw: &str) -> Result<Self, FieldError> {
+        bounded(field, raw, IDEA_BODY_MAX_CHARS, "error-body-required", "error-body-too-long").map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A comment in Markdown: 1 to 5,000 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommentBody(String);
+
+impl CommentBody {
+    pub fn parse(field: &'static str, raw: &str) -> Result<Self, FieldError> {
+        bounded(field, raw, COMMENT_BODY_MAX_CHARS, "error-comment-required", "error-comment-too-long").map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Support or opposition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VoteValue {
+    Support,
+    Oppose,
+}
+
+impl VoteValue {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim() {
+            "support" => Some(Self::Support),
+            "oppose" => Some(Self::Oppose),
+            _ => None,
+        }
+    }
+
+    /// Stored as +1 / -1.
+    pub fn as_i32(self) -> i32 {
+        match self {
+            Self::Support => 1,
+            Self::Oppose => -1,
+        }
+    }
+
+    pub fn from_i32(value: i32) -> Option<Self> {
+        match value {
+            1 => Some(Self::Support),
+            -1 => Some(Self::Oppose),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Support => "support",
+            Self::Oppose => "oppose",
+        }
+    }
+}
+
+/// The receipt number people quote when they ask about their idea: `IB-2026-000123`.
+pub fn receipt_number(id: i64, created_at: NaiveDateTime) -> String {
+    format!("IB-{}-{id:06}", created_at.format("%Y"))
+}
+
+/// Whether an author's edit window is still open.
+pub fn within_edit_window(created_at: NaiveDateTime, now: NaiveDateTime) -> bool {
+    now - created_at <= EDIT_WINDOW
+}
+
+/// Recent support weighs more: each support adds 2^(days since 2026-01-01), kept as a log2
+/// so that it never overflows. Ordering by this value orders by decayed support with a
+/// one-day half-life, without rewriting every idea as time passes.
+pub fn trend_weight(at: NaiveDateTime) -> f64 {
+    let epoch = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_default();
+    (at - epoch).num_seconds() as f64 / 86_400.0
+}
+
+/// log2(2^a + 2^b), stable for large values.
+pub fn log2_add(a: f64, b: f64) -> f64 {
+    if a == 0.0 {
+        return b;
+    }
+    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+    hi + (1.0 + (lo - hi).exp2()).log2()
+}
+
+/// log2(2^a - 2^b) for b <= a; 0 when nothing is left.
+pub fn log2_sub(a: f64, b: f64) -> f64 {
+    if b >= a {
+        return 0.0;
+    }
+    let rest = 1.0 - (b - a).exp2();
+    if rest <= 1e-12 { 0.0 } else { a + rest.log2() }
+}
+
+/// Strong on both sides: the number of votes raised to the balance between the sides
+/// (1 when evenly split, 0 when one-sided).
+pub fn controversy(support: i32, oppose: i32) -> f64 {
+    if support <= 0 || oppose <= 0 {
+        return 0.0;
+    }
+    let (s, o) = (f64::from(support), f64::from(oppose));
+    let balance = s.min(o) / s.max(o);
+    (s + o).powf(balance)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_trimmed_and_bounded_in_characters() {
+        assert_eq!(IdeaTitle::parse("title", "  行政の\n デジタル化 ").unwrap().as_str(), "行政の デジタル化");
+        assert!(IdeaTitle::parse("title", "   ").is_err());
+        assert!(IdeaTitle::parse("title", &"あ".repeat(150)).is_ok());
+        assert_eq!(IdeaTitle::parse("title", &"あ".repeat(151)).unwrap_err().code, "error-title-too-long");
+    }
+
+    #[test]
+    fn bodies_are_bounded() {
+        assert!(IdeaBody::parse("body", &"x".repeat(10_000)).is_ok());
+        assert!(IdeaBody::parse("body", &"x".repeat(10_001)).is_err());
+        assert!(CommentBody::parse("body", &"x".repeat(5_001)).is_err());
+        assert!(CommentBody::parse("body", "a\u{0000}b").is_err());
+        assert_eq!(CommentBody::parse("body", "a\r\nb").unwrap().as_str(), "a\nb");
+    }
+
+    #[test]
+    fn receipts_are_zero_padded_by_year() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap().and_hms_opt(3, 0, 0).unwrap();
+        assert_eq!(receipt_number(123, at), "IB-2026-000123");
+        assert_eq!(receipt_number(1_234_567, at), "IB-2026-1234567");
+    }
+
+    #[test]
+    fn edit_window_is_thirty_minutes() {
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        assert!(within_edit_window(t, t + Duration::minutes(30)));
+        assert!(!within_edit_window(t, t + Duration::minutes(31)));
+    }
+
+    #[test]
+    fn trend_scores_add_and_remove() {
+        let a = log2_add(0.0, 10.0);
+        assert_eq!(a, 10.0);
+        let b = log2_add(a, 10.0);
+        assert!((b - 11.0).abs() < 1e-9);
+        assert!((log2_sub(b, 10.0) - 10.0).abs() < 1e-9);
+        assert_eq!(log2_sub(10.0, 10.0), 0.0);
+        // A support today outweighs two from a week ago.
+        assert!(log2_add(0.0, 100.0) > log2_add(log2_add(0.0, 93.0), 93.0));
+    }
+
+    #[test]
+    fn controversy_prefers_balanced_and_large() {
+        assert_eq!(controversy(10, 0), 0.0);
+        assert!(controversy(50, 50) > controversy(90, 10));
+        assert!(controversy(100, 100) > controversy(10, 10));
+    }
+
+    #[test]
+    fn vote_values() {
+        assert_eq!(VoteValue::parse("support"), Some(VoteValue::Support));
+        assert_eq!(VoteValue::parse("like"), None);
+        assert_eq!(VoteValue::from_i32(-1), Some(VoteValue::Oppose));
+    }
+}

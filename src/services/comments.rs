@@ -1,0 +1,224 @@
+//! Comments on ideas: one level of replies, an author's edit window, deletion that leaves a
+//! placeholder, and pages that cost the same however long the thread.
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::auth::identity::Identity;
+use crate::db::models::comments::{self, CommentRow, NewComment};
+use crate::db::models::ideas;
+use crate::db::{AnyConnection, now};
+use crate::domain::content::{self, CommentBody};
+use crate::domain::markdown;
+use crate::domain::policy::{self, Actor, EditDenied};
+use crate::error::AppError;
+use crate::services::consultations::{participation_error, phase_of};
+use crate::services::ideas::{AuthorView, load_idea};
+use crate::state::AppState;
+
+pub const COMMENTS_PER_PAGE: i64 = 50;
+pub const MAX_COMMENTS_PER_PAGE: i64 = 100;
+/// Replies shown under each comment of a page.
+pub const REPLIES_PER_COMMENT: usize = 100;
+
+/// A comment as shown; deleted ones keep their place with no text and no author.
+#[derive(Clone, Debug, Serialize)]
+pub struct CommentView {
+    pub id: i64,
+    pub idea_id: i64,
+    pub parent_id: Option<i64>,
+    pub author: Option<AuthorView>,
+    pub body: Option<String>,
+    pub body_html: Option<String>,
+    pub deleted: bool,
+    pub edited: bool,
+    pub created_at: NaiveDateTime,
+    pub reply_count: i32,
+    pub is_mine: bool,
+    /// Until when the viewer may still edit it (their own comments only).
+    pub editable_until: Option<NaiveDateTime>,
+    pub replies: Vec<CommentView>,
+}
+
+/// A page of top-level comments with their replies.
+#[derive(Clone, Debug, Serialize)]
+pub struct CommentPage {
+    pub items: Vec<CommentView>,
+    pub next_cursor: Option<String>,
+}
+
+fn view(row: CommentRow, author: Option<String>, viewer: Option<i64>, open: bool, at: NaiveDateTime) -> CommentView {
+    let deleted = row.deleted_at.is_some();
+    let is_mine = !deleted && viewer == Some(row.author_id);
+    let editable = is_mine && open && content::within_edit_window(row.created_at, at);
+    CommentView {
+        id: row.id,
+        idea_id: row.idea_id,
+        parent_id: row.parent_id,
+        author: (!deleted).then_some(AuthorView { display_name: author }),
+        body: (!deleted).then_some(row.body),
+        body_html: (!deleted).then_some(row.body_html),
+        deleted,
+        edited: row.edited_at.is_some(),
+        created_at: row.created_at,
+        reply_count: row.reply_count,
+        is_mine,
+        editable_until: editable.then(|| row.created_at + content::EDIT_WINDOW),
+        replies: Vec::new(),
+    }
+}
+
+/// Top-level comments after `cursor` (a comment id), with up to 100 replies each.
+pub async fn page(state: &AppState, viewer: Option<&Identity>, idea_id: i64, cursor: Option<&str>, limit: Option<&str>) -> Result<CommentPage, AppError> {
+    let after = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+        None => None,
+        Some(raw) => Some(raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or(AppError::BadRequest("error-cursor-invalid"))?),
+    };
+    let limit = match limit.map(str::trim).filter(|l| !l.is_empty()) {
+        None => COMMENTS_PER_PAGE,
+        Some(raw) => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_COMMENTS_PER_PAGE).contains(n))
+            .ok_or(AppError::BadRequest("error-limit-invalid"))?,
+    };
+    let actor = viewer.map(|v| v.user.actor());
+    let viewer_id = viewer.map(|v| v.user.id.0);
+    state
+        .db
+        .read(move |c| {
+            let (_, _, consultation) = load_idea(c, idea_id, actor.as_ref())?;
+            let at = now();
+            let open = phase_of(&consultation, at).accepts_participation();
+            load_page(c, idea_id, after, limit, viewer_id, open, at)
+        })
+        .await
+}
+
+fn load_page(conn: &mut AnyConnection, idea_id: i64, after: Option<i64>, limit: i64, viewer: Option<i64>, open: bool, at: NaiveDateTime) -> Result<CommentPage, AppError> {
+    let rows = comments::top_level_page(conn, idea_id, after, limit + 1)?;
+    let has_more = rows.len() as i64 > limit;
+    let mut items: Vec<CommentView> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|(row, author)| view(row, author, viewer, open, at))
+        .collect();
+    let parents: Vec<i64> = items.iter().filter(|c| c.reply_count > 0 || c.deleted).map(|c| c.id).collect();
+    if !parents.is_empty() {
+        for (row, author) in comments::replies_of(conn, &parents, REPLIES_PER_COMMENT)? {
+            let reply = view(row, author, viewer, open, at);
+            if let Some(parent) = items.iter_mut().find(|p| Some(p.id) == reply.parent_id) {
+                parent.replies.push(reply);
+            }
+        }
+    }
+    let next_cursor = if has_more { items.last().map(|c| c.id.to_string()) } else { None };
+    Ok(CommentPage { items, next_cursor })
+}
+
+/// Posts a comment, or a reply to a top-level comment of the same idea.
+pub async fn post(state: &AppState, identity: &Identity, idea_id: i64, body: &str, parent_id: Option<i64>) -> Result<CommentView, AppError> {
+    let parsed = CommentBody::parse("body", body)?;
+    let actor = identity.user.actor();
+    let user_id = identity.user.id.0;
+    let view = state
+        .db
+        .write(move |c| {
+            let (_, _, consultation) = load_idea(c, idea_id, Some(&actor))?;
+            let at = now();
+            policy::can_contribute(Some(&actor), phase_of(&consultation, at)).map_err(participation_error)?;
+            if let Some(parent) = parent_id {
+                let parent = comments::find(c, parent)?.ok_or(AppError::validation("parent_id", "error-parent-invalid"))?;
+                // One level of replies: a reply to a reply is refused, as is a reply elsewhere.
+                if parent.idea_id != idea_id || parent.parent_id.is_some() || parent.deleted_at.is_some() {
+                    return Err(AppError::validation("parent_id", "error-parent-invalid"));
+                }
+                comments::add_replies(c, parent.id, 1)?;
+            }
+            let html = markdown::render_user(parsed.as_str());
+            let id = comments::insert(
+                c,
+                &NewComment {
+                    idea_id,
+                    parent_id,
+                    author_id: user_id,
+                    body: parsed.as_str(),
+                    body_html: &html,
+                    created_at: at,
+                    updated_at: at,
+                },
+            )?;
+            ideas::add_comments(c, idea_id, 1)?;
+            let (row, author) = comments::find_with_author(c, id)?.ok_or(AppError::NotFound)?;
+            Ok(view(row, author, Some(user_id), true, at))
+        })
+        .await?;
+    tracing::info!(comment = view.id, idea = idea_id, "comment posted");
+    Ok(view)
+}
+
+fn edit_error(denied: EditDenied) -> AppError {
+    match denied {
+        EditDenied::NotAuthor => AppError::Forbidden("error-not-author"),
+        EditDenied::WindowClosed => AppError::Forbidden("error-edit-window-closed"),
+        EditDenied::NotOpen | EditDenied::Withdrawn => AppError::Forbidden("error-consultation-closed"),
+    }
+}
+
+fn load_comment(conn: &mut AnyConnection, id: i64, actor: &Actor) -> Result<(CommentRow, crate::db::models::consultations::ConsultationRow), AppError> {
+    let row = comments::find(conn, id)?.ok_or(AppError::NotFound)?;
+    let (_, _, consultation) = load_idea(conn, row.idea_id, Some(actor))?;
+    Ok((row, consultation))
+}
+
+/// The author corrects their comment within the edit window.
+pub async fn edit(state: &AppState, identity: &Identity, id: i64, body: &str) -> Result<CommentView, AppError> {
+    let parsed = CommentBody::parse("body", body)?;
+    let actor = identity.user.actor();
+    let user_id = identity.user.id.0;
+    state
+        .db
+        .write(move |c| {
+            let (row, consultation) = load_comment(c, id, &actor)?;
+            if row.deleted_at.is_some() {
+                return Err(AppError::NotFound);
+            }
+            let at = now();
+            policy::can_edit(
+                row.author_id == user_id,
+                content::within_edit_window(row.created_at, at),
+                phase_of(&consultation, at),
+                false,
+            )
+            .map_err(edit_error)?;
+            let html = markdown::render_user(parsed.as_str());
+            comments::update_body(c, id, parsed.as_str(), &html, at)?;
+            let (row, author) = comments::find_with_author(c, id)?.ok_or(AppError::NotFound)?;
+            Ok(view(row, author, Some(user_id), true, at))
+        })
+        .await
+}
+
+/// The author deletes their comment: the text goes, a placeholder keeps the thread's shape.
+pub async fn delete(state: &AppState, identity: &Identity, id: i64) -> Result<(), AppError> {
+    let actor = identity.user.actor();
+    let user_id = identity.user.id.0;
+    state
+        .db
+        .write(move |c| {
+            let (row, _) = load_comment(c, id, &actor)?;
+            if row.deleted_at.is_some() {
+                return Err(AppError::NotFound);
+            }
+            if row.author_id != user_id {
+                return Err(AppError::Forbidden("error-not-author"));
+            }
+            comments::soft_delete(c, id, now())?;
+            ideas::add_comments(c, row.idea_id, -1)?;
+            if let Some(parent) = row.parent_id {
+                comments::add_replies(c, parent, -1)?;
+            }
+            Ok(())
+        })
+        .await
+}
