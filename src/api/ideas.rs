@@ -185,3 +185,30 @@ pub async fn unvote(state: web::Data<AppState>, SignedIn(identity): SignedIn, pa
     let outcome = votes::clear(&state, &identity, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(outcome))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimilarQuery {
+    #[serde(default)]
+    text: String,
+}
+
+/// `GET /api/v1/consultations/{slug}/similar?text=…`: up to five ideas like the draft.
+#[tracing::instrument(skip_all)]
+pub async fn similar(
+    state: web::Data<AppState>,
+    MaybeUser(viewer): MaybeUser,
+    path: web::Path<String>,
+    query: web::Query<SimilarQuery>,
+) -> Result<HttpResponse, AppError> {
+    let found = crate::services::search::similar(&state, viewer.as_ref(), &path, &query.text).await?;
+    let items: Vec<_> = found
+        .iter()
+        .map(|s| {
+            let mut v = json::idea_summary(&s.idea);
+            v["score"] = json!(s.score);
+            v
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "items": items, "next_cursor": null })))
+}

@@ -65,6 +65,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(ideas::list))
                     .route(web::post().to(ideas::create)),
             )
+            .service(web::resource("/consultations/{slug}/similar").route(web::get().to(ideas::similar)))
             .service(
                 web::resource("/ideas/{id}")
                     .route(web::get().to(ideas::get))

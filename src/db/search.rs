@@ -77,3 +77,36 @@ mod tests {
         assert_eq!(fts5_phrase(r#"a "b" OR c*"#), r#""a ""b"" OR c*""#);
     }
 }
+
+/// Candidate ideas for "similar ideas": those sharing any of the given trigrams, newest
+/// first (the caller scores them). Each trigram is quoted, so nothing in it is syntax.
+pub fn idea_ids_sharing_trigrams(conn: &mut AnyConnection, consultation: i64, trigrams: &[String], limit: i64) -> QueryResult<Vec<i64>> {
+    if trigrams.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<IdRow> = match conn {
+        AnyConnection::Sqlite(c) => {
+            let query = trigrams.iter().map(|t| fts5_phrase(t)).collect::<Vec<_>>().join(" OR ");
+            diesel::sql_query(
+                "SELECT ideas.id AS id FROM ideas_fts JOIN ideas ON ideas.id = ideas_fts.rowid \
+                 WHERE ideas_fts MATCH ? AND ideas.consultation_id = ? ORDER BY rank LIMIT ?",
+            )
+            .bind::<Text, _>(query)
+            .bind::<BigInt, _>(consultation)
+            .bind::<BigInt, _>(limit)
+            .load(c)?
+        }
+        AnyConnection::Postgresql(c) => {
+            let patterns: Vec<String> = trigrams.iter().map(|t| like_pattern(t)).collect();
+            diesel::sql_query(
+                "SELECT id FROM ideas WHERE consultation_id = $1 \
+                 AND (title ILIKE ANY($2) OR body ILIKE ANY($2)) ORDER BY id DESC LIMIT $3",
+            )
+            .bind::<BigInt, _>(consultation)
+            .bind::<diesel::sql_types::Array<Text>, _>(patterns)
+            .bind::<BigInt, _>(limit)
+            .load(c)?
+        }
+    };
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}

@@ -8,6 +8,7 @@ pub mod consultations;
 pub mod credentials;
 pub mod demo;
 pub mod ideas;
+pub mod search;
 pub mod sessions;
 pub mod users_admin;
 pub mod votes;
