@@ -12,7 +12,11 @@ use crate::state::AppState;
 
 #[tracing::instrument(skip_all)]
 pub async fn list_organisations(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let items: Vec<_> = consultations::organisations(&state).await?.iter().map(json::organisation).collect();
+    let items: Vec<_> = consultations::organisations(&state)
+        .await?
+        .iter()
+        .map(json::organisation)
+        .collect();
     Ok(HttpResponse::Ok().json(json!({ "items": items, "next_cursor": null })))
 }
 
@@ -36,7 +40,11 @@ pub async fn create_organisation(
     let org = consultations::create_organisation(
         &state,
         &identity.user.actor(),
-        OrganisationInput { slug: &body.slug, name_ja: &body.name_ja, name_en: &body.name_en },
+        OrganisationInput {
+            slug: &body.slug,
+            name_ja: &body.name_ja,
+            name_en: &body.name_en,
+        },
     )
     .await?;
     Ok(HttpResponse::Created().json(json::organisation(&org)))

@@ -44,7 +44,11 @@ pub async fn create(
     path: web::Path<String>,
     body: web::Json<IdeaBody>,
 ) -> Result<HttpResponse, AppError> {
-    let input = IdeaInput { title: &body.title, body: &body.body, section: body.section.as_deref() };
+    let input = IdeaInput {
+        title: &body.title,
+        body: &body.body,
+        section: body.section.as_deref(),
+    };
     let detail = ideas::post(&state, &identity, &path, input, page.lang).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/ideas/{}", detail.summary.id)))
@@ -67,7 +71,14 @@ pub async fn get(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let detail = ideas::get(&state, viewer.as_ref(), id).await?;
-    let page = comments::page(&state, viewer.as_ref(), id, query.cursor.as_deref(), query.limit.as_deref()).await?;
+    let page = comments::page(
+        &state,
+        viewer.as_ref(),
+        id,
+        query.cursor.as_deref(),
+        query.limit.as_deref(),
+    )
+    .await?;
     let mut body = json::idea_detail(&detail);
     body["comments"] = json!(page.items.iter().map(json::comment).collect::<Vec<_>>());
     body["comments_next_cursor"] = json!(page.next_cursor);
@@ -95,13 +106,21 @@ pub async fn update(
     let title = patch.title.clone().unwrap_or(current.summary.title.clone());
     let body = patch.body.clone().unwrap_or(current.body.clone());
     let section = patch.section.clone().or(current.summary.section.clone());
-    let input = IdeaInput { title: &title, body: &body, section: section.as_deref() };
+    let input = IdeaInput {
+        title: &title,
+        body: &body,
+        section: section.as_deref(),
+    };
     let detail = ideas::edit(&state, &identity, id, input).await?;
     Ok(HttpResponse::Ok().json(json::idea_detail(&detail)))
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn withdraw(state: web::Data<AppState>, SignedIn(identity): SignedIn, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    SignedIn(identity): SignedIn,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let detail = ideas::withdraw(&state, &identity, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(json::idea_detail(&detail)))
 }
@@ -113,7 +132,14 @@ pub async fn list_comments(
     path: web::Path<i64>,
     query: web::Query<CommentsQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page = comments::page(&state, viewer.as_ref(), path.into_inner(), query.cursor.as_deref(), query.limit.as_deref()).await?;
+    let page = comments::page(
+        &state,
+        viewer.as_ref(),
+        path.into_inner(),
+        query.cursor.as_deref(),
+        query.limit.as_deref(),
+    )
+    .await?;
     let items: Vec<_> = page.items.iter().map(json::comment).collect();
     Ok(HttpResponse::Ok().json(json!({ "items": items, "next_cursor": page.next_cursor })))
 }
@@ -133,7 +159,14 @@ pub async fn create_comment(
     path: web::Path<i64>,
     body: web::Json<CommentBody>,
 ) -> Result<HttpResponse, AppError> {
-    let view = comments::post(&state, &identity, path.into_inner(), &body.body, body.parent_id).await?;
+    let view = comments::post(
+        &state,
+        &identity,
+        path.into_inner(),
+        &body.body,
+        body.parent_id,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(json::comment(&view)))
 }
 
@@ -156,7 +189,11 @@ pub async fn update_comment(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn delete_comment(state: web::Data<AppState>, SignedIn(identity): SignedIn, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn delete_comment(
+    state: web::Data<AppState>,
+    SignedIn(identity): SignedIn,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     comments::delete(&state, &identity, path.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -175,13 +212,18 @@ pub async fn vote(
     path: web::Path<i64>,
     body: web::Json<VoteBody>,
 ) -> Result<HttpResponse, AppError> {
-    let value = VoteValue::parse(&body.value).ok_or(AppError::validation("value", "error-vote-invalid"))?;
+    let value =
+        VoteValue::parse(&body.value).ok_or(AppError::validation("value", "error-vote-invalid"))?;
     let outcome = votes::set(&state, &identity, path.into_inner(), value).await?;
     Ok(HttpResponse::Ok().json(outcome))
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn unvote(state: web::Data<AppState>, SignedIn(identity): SignedIn, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn unvote(
+    state: web::Data<AppState>,
+    SignedIn(identity): SignedIn,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let outcome = votes::clear(&state, &identity, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(outcome))
 }
@@ -201,7 +243,8 @@ pub async fn similar(
     path: web::Path<String>,
     query: web::Query<SimilarQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let found = crate::services::search::similar(&state, viewer.as_ref(), &path, &query.text).await?;
+    let found =
+        crate::services::search::similar(&state, viewer.as_ref(), &path, &query.text).await?;
     let items: Vec<_> = found
         .iter()
         .map(|s| {

@@ -8,7 +8,8 @@ use crate::services::consultations::{ConsultationCard, ConsultationView, Organis
 use crate::services::ideas::{IdeaDetail, IdeaSummary};
 
 pub fn time(t: NaiveDateTime) -> String {
-    t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    t.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 pub fn organisation(o: &OrganisationView) -> Value {

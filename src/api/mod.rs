@@ -65,7 +65,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(ideas::list))
                     .route(web::post().to(ideas::create)),
             )
-            .service(web::resource("/consultations/{slug}/similar").route(web::get().to(ideas::similar)))
+            .service(
+                web::resource("/consultations/{slug}/similar").route(web::get().to(ideas::similar)),
+            )
             .service(
                 web::resource("/ideas/{id}")
                     .route(web::get().to(ideas::get))

@@ -29,7 +29,12 @@ struct IdRow {
 }
 
 /// Ideas whose title or body contains `text` (case-insensitive), newest first.
-pub fn idea_ids_matching(conn: &mut AnyConnection, consultation: Option<i64>, text: &str, limit: i64) -> QueryResult<Vec<i64>> {
+pub fn idea_ids_matching(
+    conn: &mut AnyConnection,
+    consultation: Option<i64>,
+    text: &str,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(Vec::new());
@@ -80,13 +85,22 @@ mod tests {
 
 /// Candidate ideas for "similar ideas": those sharing any of the given trigrams, newest
 /// first (the caller scores them). Each trigram is quoted, so nothing in it is syntax.
-pub fn idea_ids_sharing_trigrams(conn: &mut AnyConnection, consultation: i64, trigrams: &[String], limit: i64) -> QueryResult<Vec<i64>> {
+pub fn idea_ids_sharing_trigrams(
+    conn: &mut AnyConnection,
+    consultation: i64,
+    trigrams: &[String],
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
     if trigrams.is_empty() {
         return Ok(Vec::new());
     }
     let rows: Vec<IdRow> = match conn {
         AnyConnection::Sqlite(c) => {
-            let query = trigrams.iter().map(|t| fts5_phrase(t)).collect::<Vec<_>>().join(" OR ");
+            let query = trigrams
+                .iter()
+                .map(|t| fts5_phrase(t))
+                .collect::<Vec<_>>()
+                .join(" OR ");
             diesel::sql_query(
                 "SELECT ideas.id AS id FROM ideas_fts JOIN ideas ON ideas.id = ideas_fts.rowid \
                  WHERE ideas_fts MATCH ? AND ideas.consultation_id = ? ORDER BY rank LIMIT ?",

@@ -16,11 +16,17 @@ impl Slug {
         let value = raw.trim();
         let valid = !value.is_empty()
             && value.len() <= SLUG_MAX_CHARS
-            && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !value.starts_with('-')
             && !value.ends_with('-')
             && !value.contains("--");
-        if valid { Ok(Self(value.to_owned())) } else { Err(FieldError::new(field, "error-slug-invalid")) }
+        if valid {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(FieldError::new(field, "error-slug-invalid"))
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -71,7 +77,12 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub fn of(status: ConsultationStatus, opens_at: NaiveDateTime, closes_at: NaiveDateTime, now: NaiveDateTime) -> Self {
+    pub fn of(
+        status: ConsultationStatus,
+        opens_at: NaiveDateTime,
+        closes_at: NaiveDateTime,
+        now: NaiveDateTime,
+    ) -> Self {
         match status {
             ConsultationStatus::Draft => Self::Draft,
             ConsultationStatus::Closed => Self::Closed,
@@ -101,7 +112,10 @@ mod tests {
     use super::*;
 
     fn t(h: u32) -> NaiveDateTime {
-        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(h, 0, 0).unwrap()
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap()
     }
 
     #[test]
@@ -110,15 +124,30 @@ mod tests {
         assert_eq!(Phase::of(open, t(1), t(3), t(0)), Phase::Upcoming);
         assert_eq!(Phase::of(open, t(1), t(3), t(2)), Phase::Open);
         assert_eq!(Phase::of(open, t(1), t(3), t(3)), Phase::Closed);
-        assert_eq!(Phase::of(ConsultationStatus::Closed, t(1), t(3), t(2)), Phase::Closed);
-        assert_eq!(Phase::of(ConsultationStatus::Draft, t(1), t(3), t(2)), Phase::Draft);
+        assert_eq!(
+            Phase::of(ConsultationStatus::Closed, t(1), t(3), t(2)),
+            Phase::Closed
+        );
+        assert_eq!(
+            Phase::of(ConsultationStatus::Draft, t(1), t(3), t(2)),
+            Phase::Draft
+        );
         assert!(Phase::Open.accepts_participation() && !Phase::Closed.accepts_participation());
     }
 
     #[test]
     fn slugs() {
         assert!(Slug::parse("slug", "digital-plan-2026").is_ok());
-        for bad in ["", "Upper", "with space", "-x", "x-", "a--b", "日本", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "Upper",
+            "with space",
+            "-x",
+            "x-",
+            "a--b",
+            "日本",
+            &"a".repeat(65),
+        ] {
             assert!(Slug::parse("slug", bad).is_err(), "{bad}");
         }
     }

@@ -11,7 +11,13 @@ pub const COMMENT_BODY_MAX_CHARS: usize = 5_000;
 /// Authors may correct their own idea or comment for this long after posting.
 pub const EDIT_WINDOW: Duration = Duration::minutes(30);
 
-fn bounded(field: &'static str, raw: &str, max: usize, empty: &'static str, long: &'static str) -> Result<String, FieldError> {
+fn bounded(
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    empty: &'static str,
+    long: &'static str,
+) -> Result<String, FieldError> {
     let value = raw.trim();
     if value.is_empty() {
         return Err(FieldError::new(field, empty));
@@ -20,7 +26,10 @@ fn bounded(field: &'static str, raw: &str, max: usize, empty: &'static str, long
         return Err(FieldError::new(field, long));
     }
     // Control characters other than line breaks and tabs have no place in prose.
-    if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
         return Err(FieldError::new(field, "error-text-invalid"));
     }
     Ok(value.replace("\r\n", "\n"))
@@ -32,7 +41,13 @@ pub struct IdeaTitle(String);
 
 impl IdeaTitle {
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, FieldError> {
-        let value = bounded(field, raw, IDEA_TITLE_MAX_CHARS, "error-title-required", "error-title-too-long")?;
+        let value = bounded(
+            field,
+            raw,
+            IDEA_TITLE_MAX_CHARS,
+            "error-title-required",
+            "error-title-too-long",
+        )?;
         Ok(Self(value.split_whitespace().collect::<Vec<_>>().join(" ")))
     }
 
@@ -47,7 +62,14 @@ pub struct IdeaBody(String);
 
 impl IdeaBody {
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, FieldError> {
-        bounded(field, raw, IDEA_BODY_MAX_CHARS, "error-body-required", "error-body-too-long").map(Self)
+        bounded(
+            field,
+            raw,
+            IDEA_BODY_MAX_CHARS,
+            "error-body-required",
+            "error-body-too-long",
+        )
+        .map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -61,7 +83,14 @@ pub struct CommentBody(String);
 
 impl CommentBody {
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, FieldError> {
-        bounded(field, raw, COMMENT_BODY_MAX_CHARS, "error-comment-required", "error-comment-too-long").map(Self)
+        bounded(
+            field,
+            raw,
+            COMMENT_BODY_MAX_CHARS,
+            "error-comment-required",
+            "error-comment-too-long",
+        )
+        .map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -165,10 +194,20 @@ mod tests {
 
     #[test]
     fn titles_are_trimmed_and_bounded_in_characters() {
-        assert_eq!(IdeaTitle::parse("title", "  行政の\n デジタル化 ").unwrap().as_str(), "行政の デジタル化");
+        assert_eq!(
+            IdeaTitle::parse("title", "  行政の\n デジタル化 ")
+                .unwrap()
+                .as_str(),
+            "行政の デジタル化"
+        );
         assert!(IdeaTitle::parse("title", "   ").is_err());
         assert!(IdeaTitle::parse("title", &"あ".repeat(150)).is_ok());
-        assert_eq!(IdeaTitle::parse("title", &"あ".repeat(151)).unwrap_err().code, "error-title-too-long");
+        assert_eq!(
+            IdeaTitle::parse("title", &"あ".repeat(151))
+                .unwrap_err()
+                .code,
+            "error-title-too-long"
+        );
     }
 
     #[test]
@@ -177,19 +216,28 @@ mod tests {
         assert!(IdeaBody::parse("body", &"x".repeat(10_001)).is_err());
         assert!(CommentBody::parse("body", &"x".repeat(5_001)).is_err());
         assert!(CommentBody::parse("body", "a\u{0000}b").is_err());
-        assert_eq!(CommentBody::parse("body", "a\r\nb").unwrap().as_str(), "a\nb");
+        assert_eq!(
+            CommentBody::parse("body", "a\r\nb").unwrap().as_str(),
+            "a\nb"
+        );
     }
 
     #[test]
     fn receipts_are_zero_padded_by_year() {
-        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap().and_hms_opt(3, 0, 0).unwrap();
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 27)
+            .unwrap()
+            .and_hms_opt(3, 0, 0)
+            .unwrap();
         assert_eq!(receipt_number(123, at), "IB-2026-000123");
         assert_eq!(receipt_number(1_234_567, at), "IB-2026-1234567");
     }
 
     #[test]
     fn edit_window_is_thirty_minutes() {
-        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
         assert!(within_edit_window(t, t + Duration::minutes(30)));
         assert!(!within_edit_window(t, t + Duration::minutes(31)));
     }

@@ -19,7 +19,13 @@ pub enum Sort {
 }
 
 impl Sort {
-    pub const ALL: [Sort; 5] = [Sort::New, Sort::Top, Sort::Trending, Sort::Discussed, Sort::Controversial];
+    pub const ALL: [Sort; 5] = [
+        Sort::New,
+        Sort::Top,
+        Sort::Trending,
+        Sort::Discussed,
+        Sort::Controversial,
+    ];
 
     /// Unknown values are an error, never a silent default.
     pub fn parse(raw: &str) -> Option<Sort> {
@@ -62,7 +68,10 @@ impl Cursor {
 pub fn parse_limit(raw: Option<&str>) -> Option<i64> {
     match raw {
         None | Some("") => Some(DEFAULT_LIMIT),
-        Some(v) => v.parse::<i64>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)),
+        Some(v) => v
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n)),
     }
 }
 
@@ -72,10 +81,16 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        let c = Cursor { key: 0.1 + 0.2, id: 42 };
+        let c = Cursor {
+            key: 0.1 + 0.2,
+            id: 42,
+        };
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
         assert_eq!(Cursor::decode("not-base64!"), None);
-        assert_eq!(Cursor::decode(&URL_SAFE_NO_PAD.encode(b"{\"k\":1,\"i\":-1}")), None);
+        assert_eq!(
+            Cursor::decode(&URL_SAFE_NO_PAD.encode(b"{\"k\":1,\"i\":-1}")),
+            None
+        );
     }
 
     #[test]

@@ -8,8 +8,29 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 const USER_TAGS: &[&str] = &[
-    "p", "br", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr", "h3", "h4", "h5",
-    "h6", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "hr",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 ];
 
 fn builder(extra_tags: &[&'static str], heading_ids: bool) -> ammonia::Builder<'static> {
@@ -34,7 +55,8 @@ fn builder(extra_tags: &[&'static str], heading_ids: bool) -> ammonia::Builder<'
 }
 
 static USER_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| builder(&[], false));
-static PLAN_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| builder(&["h2"], true));
+static PLAN_SANITIZER: LazyLock<ammonia::Builder<'static>> =
+    LazyLock::new(|| builder(&["h2"], true));
 
 fn options() -> Options {
     Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES
@@ -44,7 +66,12 @@ fn options() -> Options {
 /// that user content never competes with the page's own headings.
 pub fn render_user(source: &str) -> String {
     let events = Parser::new_ext(source, options()).map(|event| match event {
-        Event::Start(Tag::Heading { level, id, classes, attrs }) => Event::Start(Tag::Heading {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
             level: demote(level),
             id,
             classes,
@@ -99,7 +126,12 @@ pub fn render_plan(source: &str) -> (String, Vec<Section>) {
     let mut heading_text = String::new();
     for event in events {
         match event {
-            Event::Start(Tag::Heading { level, classes, attrs, .. }) if Some(level) == top || Some(level) == sub => {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) if Some(level) == top || Some(level) == sub => {
                 let (key, depth) = if Some(level) == top {
                     major += 1;
                     minor = 0;
@@ -109,7 +141,11 @@ pub fn render_plan(source: &str) -> (String, Vec<Section>) {
                     (format!("s{}-{minor}", major.max(1)), 2)
                 };
                 // Plans render their sections as h2/h3 whatever the source used.
-                let shown = if depth == 1 { HeadingLevel::H2 } else { HeadingLevel::H3 };
+                let shown = if depth == 1 {
+                    HeadingLevel::H2
+                } else {
+                    HeadingLevel::H3
+                };
                 heading_text.clear();
                 capturing = Some((key.clone(), depth, shown));
                 out_events.push(Event::Start(Tag::Heading {
@@ -130,13 +166,20 @@ pub fn render_plan(source: &str) -> (String, Vec<Section>) {
                     out_events.push(Event::End(TagEnd::Heading(shown)));
                 }
             }
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => out_events.push(Event::Start(Tag::Heading {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => out_events.push(Event::Start(Tag::Heading {
                 level: level.max(HeadingLevel::H4),
                 id,
                 classes,
                 attrs,
             })),
-            Event::End(TagEnd::Heading(level)) => out_events.push(Event::End(TagEnd::Heading(level.max(HeadingLevel::H4)))),
+            Event::End(TagEnd::Heading(level)) => {
+                out_events.push(Event::End(TagEnd::Heading(level.max(HeadingLevel::H4))))
+            }
             Event::Text(ref t) | Event::Code(ref t) if capturing.is_some() => {
                 heading_text.push_str(t);
                 out_events.push(event);
@@ -163,7 +206,10 @@ pub fn plain_text(source: &str, max_chars: usize) -> String {
     if collapsed.chars().count() <= max_chars {
         collapsed
     } else {
-        let mut cut: String = collapsed.chars().take(max_chars.saturating_sub(1)).collect();
+        let mut cut: String = collapsed
+            .chars()
+            .take(max_chars.saturating_sub(1))
+            .collect();
         cut.push('…');
         cut
     }
@@ -188,7 +234,24 @@ mod tests {
 <base href="https://evil.example"><meta http-equiv="refresh" content="0">
 [data](data:text/html;base64,PHNjcmlwdD4=) [vb](vbscript:msgbox)"#;
         let html = render_user(hostile).to_lowercase();
-        for bad in ["<script", "onerror", "onclick", "javascript:", "<iframe", "<svg", "<math", "<form", "<input", "<style", "style=", "<base", "<meta", "data:", "vbscript:", "<img"] {
+        for bad in [
+            "<script",
+            "onerror",
+            "onclick",
+            "javascript:",
+            "<iframe",
+            "<svg",
+            "<math",
+            "<form",
+            "<input",
+            "<style",
+            "style=",
+            "<base",
+            "<meta",
+            "data:",
+            "vbscript:",
+            "<img",
+        ] {
             assert!(!html.contains(bad), "{bad} survived: {html}");
         }
         assert!(html.contains("para"));
@@ -205,7 +268,14 @@ mod tests {
     #[test]
     fn ordinary_formatting_survives() {
         let html = render_user("# 見出し\n\n**太字** と *斜体*\n\n- 一\n- 二\n\n> 引用\n\n`code`");
-        for good in ["<h3>見出し</h3>", "<strong>太字</strong>", "<em>斜体</em>", "<li>一</li>", "<blockquote>", "<code>code</code>"] {
+        for good in [
+            "<h3>見出し</h3>",
+            "<strong>太字</strong>",
+            "<em>斜体</em>",
+            "<li>一</li>",
+            "<blockquote>",
+            "<code>code</code>",
+        ] {
             assert!(html.contains(good), "{good} missing: {html}");
         }
     }
@@ -218,7 +288,10 @@ mod tests {
         assert_eq!(keys, ["s1", "s1-1", "s2", "s3"]);
         assert_eq!(sections[0].heading, "1. デジタルファースト");
         assert_eq!(sections[1].level, 2);
-        assert!(html.contains(r#"<h2 id="s1">1. デジタルファースト</h2>"#), "{html}");
+        assert!(
+            html.contains(r#"<h2 id="s1">1. デジタルファースト</h2>"#),
+            "{html}"
+        );
         assert!(html.contains(r#"<h3 id="s1-1">細目</h3>"#), "{html}");
     }
 
@@ -231,7 +304,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_cut_on_characters() {
-        assert_eq!(plain_text("**行政の** デジタル化", 100), "行政の デジタル化");
+        assert_eq!(
+            plain_text("**行政の** デジタル化", 100),
+            "行政の デジタル化"
+        );
         assert_eq!(plain_text("あいうえお", 3), "あい…");
     }
 }

@@ -82,7 +82,12 @@ pub enum VoteDenied {
     Withdrawn,
 }
 
-pub fn can_vote(actor: Option<&Actor>, phase: Phase, is_author: bool, withdrawn: bool) -> Result<(), VoteDenied> {
+pub fn can_vote(
+    actor: Option<&Actor>,
+    phase: Phase,
+    is_author: bool,
+    withdrawn: bool,
+) -> Result<(), VoteDenied> {
     can_contribute(actor, phase).map_err(VoteDenied::Participation)?;
     if is_author {
         return Err(VoteDenied::OwnIdea);
@@ -103,7 +108,12 @@ pub enum EditDenied {
 }
 
 /// Authors correct their own text within the edit window, while the consultation is open.
-pub fn can_edit(is_author: bool, within_window: bool, phase: Phase, withdrawn: bool) -> Result<(), EditDenied> {
+pub fn can_edit(
+    is_author: bool,
+    within_window: bool,
+    phase: Phase,
+    withdrawn: bool,
+) -> Result<(), EditDenied> {
     if !is_author {
         return Err(EditDenied::NotAuthor);
     }
@@ -171,10 +181,19 @@ mod tests {
     #[test]
     fn contributing_needs_a_verified_person_and_an_open_consultation() {
         let verified = actor(Role::Citizen, true);
-        assert_eq!(can_contribute(None, Phase::Open), Err(ParticipationDenied::SignedOut));
-        assert_eq!(can_contribute(Some(&actor(Role::Admin, false)), Phase::Open), Err(ParticipationDenied::Unverified));
+        assert_eq!(
+            can_contribute(None, Phase::Open),
+            Err(ParticipationDenied::SignedOut)
+        );
+        assert_eq!(
+            can_contribute(Some(&actor(Role::Admin, false)), Phase::Open),
+            Err(ParticipationDenied::Unverified)
+        );
         for phase in [Phase::Draft, Phase::Upcoming, Phase::Closed] {
-            assert_eq!(can_contribute(Some(&verified), phase), Err(ParticipationDenied::NotOpen));
+            assert_eq!(
+                can_contribute(Some(&verified), phase),
+                Err(ParticipationDenied::NotOpen)
+            );
         }
         assert!(can_contribute(Some(&verified), Phase::Open).is_ok());
     }
@@ -182,8 +201,14 @@ mod tests {
     #[test]
     fn authors_cannot_vote_on_their_own_idea_and_withdrawn_ideas_take_no_votes() {
         let a = actor(Role::Citizen, true);
-        assert_eq!(can_vote(Some(&a), Phase::Open, true, false), Err(VoteDenied::OwnIdea));
-        assert_eq!(can_vote(Some(&a), Phase::Open, false, true), Err(VoteDenied::Withdrawn));
+        assert_eq!(
+            can_vote(Some(&a), Phase::Open, true, false),
+            Err(VoteDenied::OwnIdea)
+        );
+        assert_eq!(
+            can_vote(Some(&a), Phase::Open, false, true),
+            Err(VoteDenied::Withdrawn)
+        );
         assert!(can_vote(Some(&a), Phase::Open, false, false).is_ok());
         assert_eq!(
             can_vote(Some(&a), Phase::Closed, false, false),
@@ -193,10 +218,22 @@ mod tests {
 
     #[test]
     fn edits_are_for_the_author_within_the_window() {
-        assert_eq!(can_edit(false, true, Phase::Open, false), Err(EditDenied::NotAuthor));
-        assert_eq!(can_edit(true, false, Phase::Open, false), Err(EditDenied::WindowClosed));
-        assert_eq!(can_edit(true, true, Phase::Closed, false), Err(EditDenied::NotOpen));
-        assert_eq!(can_edit(true, true, Phase::Open, true), Err(EditDenied::Withdrawn));
+        assert_eq!(
+            can_edit(false, true, Phase::Open, false),
+            Err(EditDenied::NotAuthor)
+        );
+        assert_eq!(
+            can_edit(true, false, Phase::Open, false),
+            Err(EditDenied::WindowClosed)
+        );
+        assert_eq!(
+            can_edit(true, true, Phase::Closed, false),
+            Err(EditDenied::NotOpen)
+        );
+        assert_eq!(
+            can_edit(true, true, Phase::Open, true),
+            Err(EditDenied::Withdrawn)
+        );
         assert!(can_edit(true, true, Phase::Open, false).is_ok());
     }
 }

@@ -82,6 +82,9 @@ mod tests {
     #[test]
     fn trigrams_are_distinct() {
         assert_eq!(trigrams("aaaa", 10), vec!["aaa".to_owned()]);
-        assert_eq!(trigrams("デジタル", 10), vec!["デジタ".to_owned(), "ジタル".to_owned()]);
+        assert_eq!(
+            trigrams("デジタル", 10),
+            vec!["デジタ".to_owned(), "ジタル".to_owned()]
+        );
     }
 }

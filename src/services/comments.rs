@@ -47,7 +47,13 @@ pub struct CommentPage {
     pub next_cursor: Option<String>,
 }
 
-fn view(row: CommentRow, author: Option<String>, viewer: Option<i64>, open: bool, at: NaiveDateTime) -> CommentView {
+fn view(
+    row: CommentRow,
+    author: Option<String>,
+    viewer: Option<i64>,
+    open: bool,
+    at: NaiveDateTime,
+) -> CommentView {
     let deleted = row.deleted_at.is_some();
     let is_mine = !deleted && viewer == Some(row.author_id);
     let editable = is_mine && open && content::within_edit_window(row.created_at, at);
@@ -55,7 +61,9 @@ fn view(row: CommentRow, author: Option<String>, viewer: Option<i64>, open: bool
         id: row.id,
         idea_id: row.idea_id,
         parent_id: row.parent_id,
-        author: (!deleted).then_some(AuthorView { display_name: author }),
+        author: (!deleted).then_some(AuthorView {
+            display_name: author,
+        }),
         body: (!deleted).then_some(row.body),
         body_html: (!deleted).then_some(row.body_html),
         deleted,
@@ -69,10 +77,21 @@ fn view(row: CommentRow, author: Option<String>, viewer: Option<i64>, open: bool
 }
 
 /// Top-level comments after `cursor` (a comment id), with up to 100 replies each.
-pub async fn page(state: &AppState, viewer: Option<&Identity>, idea_id: i64, cursor: Option<&str>, limit: Option<&str>) -> Result<CommentPage, AppError> {
+pub async fn page(
+    state: &AppState,
+    viewer: Option<&Identity>,
+    idea_id: i64,
+    cursor: Option<&str>,
+    limit: Option<&str>,
+) -> Result<CommentPage, AppError> {
     let after = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
         None => None,
-        Some(raw) => Some(raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or(AppError::BadRequest("error-cursor-invalid"))?),
+        Some(raw) => Some(
+            raw.parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(AppError::BadRequest("error-cursor-invalid"))?,
+        ),
     };
     let limit = match limit.map(str::trim).filter(|l| !l.is_empty()) {
         None => COMMENTS_PER_PAGE,
@@ -95,7 +114,15 @@ pub async fn page(state: &AppState, viewer: Option<&Identity>, idea_id: i64, cur
         .await
 }
 
-fn load_page(conn: &mut AnyConnection, idea_id: i64, after: Option<i64>, limit: i64, viewer: Option<i64>, open: bool, at: NaiveDateTime) -> Result<CommentPage, AppError> {
+fn load_page(
+    conn: &mut AnyConnection,
+    idea_id: i64,
+    after: Option<i64>,
+    limit: i64,
+    viewer: Option<i64>,
+    open: bool,
+    at: NaiveDateTime,
+) -> Result<CommentPage, AppError> {
     let rows = comments::top_level_page(conn, idea_id, after, limit + 1)?;
     let has_more = rows.len() as i64 > limit;
     let mut items: Vec<CommentView> = rows
@@ -103,7 +130,11 @@ fn load_page(conn: &mut AnyConnection, idea_id: i64, after: Option<i64>, limit: 
         .take(limit as usize)
         .map(|(row, author)| view(row, author, viewer, open, at))
         .collect();
-    let parents: Vec<i64> = items.iter().filter(|c| c.reply_count > 0 || c.deleted).map(|c| c.id).collect();
+    let parents: Vec<i64> = items
+        .iter()
+        .filter(|c| c.reply_count > 0 || c.deleted)
+        .map(|c| c.id)
+        .collect();
     if !parents.is_empty() {
         for (row, author) in comments::replies_of(conn, &parents, REPLIES_PER_COMMENT)? {
             let reply = view(row, author, viewer, open, at);
@@ -112,12 +143,22 @@ fn load_page(conn: &mut AnyConnection, idea_id: i64, after: Option<i64>, limit: 
             }
         }
     }
-    let next_cursor = if has_more { items.last().map(|c| c.id.to_string()) } else { None };
+    let next_cursor = if has_more {
+        items.last().map(|c| c.id.to_string())
+    } else {
+        None
+    };
     Ok(CommentPage { items, next_cursor })
 }
 
 /// Posts a comment, or a reply to a top-level comment of the same idea.
-pub async fn post(state: &AppState, identity: &Identity, idea_id: i64, body: &str, parent_id: Option<i64>) -> Result<CommentView, AppError> {
+pub async fn post(
+    state: &AppState,
+    identity: &Identity,
+    idea_id: i64,
+    body: &str,
+    parent_id: Option<i64>,
+) -> Result<CommentView, AppError> {
     let parsed = CommentBody::parse("body", body)?;
     let actor = identity.user.actor();
     let user_id = identity.user.id.0;
@@ -126,11 +167,16 @@ pub async fn post(state: &AppState, identity: &Identity, idea_id: i64, body: &st
         .write(move |c| {
             let (_, _, consultation) = load_idea(c, idea_id, Some(&actor))?;
             let at = now();
-            policy::can_contribute(Some(&actor), phase_of(&consultation, at)).map_err(participation_error)?;
+            policy::can_contribute(Some(&actor), phase_of(&consultation, at))
+                .map_err(participation_error)?;
             if let Some(parent) = parent_id {
-                let parent = comments::find(c, parent)?.ok_or(AppError::validation("parent_id", "error-parent-invalid"))?;
+                let parent = comments::find(c, parent)?
+                    .ok_or(AppError::validation("parent_id", "error-parent-invalid"))?;
                 // One level of replies: a reply to a reply is refused, as is a reply elsewhere.
-                if parent.idea_id != idea_id || parent.parent_id.is_some() || parent.deleted_at.is_some() {
+                if parent.idea_id != idea_id
+                    || parent.parent_id.is_some()
+                    || parent.deleted_at.is_some()
+                {
                     return Err(AppError::validation("parent_id", "error-parent-invalid"));
                 }
                 comments::add_replies(c, parent.id, 1)?;
@@ -161,18 +207,35 @@ fn edit_error(denied: EditDenied) -> AppError {
     match denied {
         EditDenied::NotAuthor => AppError::Forbidden("error-not-author"),
         EditDenied::WindowClosed => AppError::Forbidden("error-edit-window-closed"),
-        EditDenied::NotOpen | EditDenied::Withdrawn => AppError::Forbidden("error-consultation-closed"),
+        EditDenied::NotOpen | EditDenied::Withdrawn => {
+            AppError::Forbidden("error-consultation-closed")
+        }
     }
 }
 
-fn load_comment(conn: &mut AnyConnection, id: i64, actor: &Actor) -> Result<(CommentRow, crate::db::models::consultations::ConsultationRow), AppError> {
+fn load_comment(
+    conn: &mut AnyConnection,
+    id: i64,
+    actor: &Actor,
+) -> Result<
+    (
+        CommentRow,
+        crate::db::models::consultations::ConsultationRow,
+    ),
+    AppError,
+> {
     let row = comments::find(conn, id)?.ok_or(AppError::NotFound)?;
     let (_, _, consultation) = load_idea(conn, row.idea_id, Some(actor))?;
     Ok((row, consultation))
 }
 
 /// The author corrects their comment within the edit window.
-pub async fn edit(state: &AppState, identity: &Identity, id: i64, body: &str) -> Result<CommentView, AppError> {
+pub async fn edit(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+    body: &str,
+) -> Result<CommentView, AppError> {
     let parsed = CommentBody::parse("body", body)?;
     let actor = identity.user.actor();
     let user_id = identity.user.id.0;

@@ -3,7 +3,9 @@
 use chrono::{NaiveDateTime, TimeZone};
 use serde::Serialize;
 
-use crate::db::models::consultations::{self, ConsultationChanges, ConsultationRow, NewConsultation, NewOrganisation, OrganisationRow};
+use crate::db::models::consultations::{
+    self, ConsultationChanges, ConsultationRow, NewConsultation, NewOrganisation, OrganisationRow,
+};
 use crate::db::{AnyConnection, now};
 use crate::domain::consultation::{ConsultationStatus, Phase, Slug};
 use crate::domain::fields::{FieldError, FieldErrors};
@@ -101,7 +103,11 @@ pub fn visible_to(row: &ConsultationRow, viewer: Option<&Actor>) -> bool {
 }
 
 /// Loads a consultation the viewer may see (inside a read or transaction).
-pub fn load_visible(conn: &mut AnyConnection, slug: &str, viewer: Option<&Actor>) -> Result<ConsultationRow, AppError> {
+pub fn load_visible(
+    conn: &mut AnyConnection,
+    slug: &str,
+    viewer: Option<&Actor>,
+) -> Result<ConsultationRow, AppError> {
     consultations::find_by_slug(conn, slug)?
         .filter(|row| visible_to(row, viewer))
         .ok_or(AppError::NotFound)
@@ -116,7 +122,11 @@ pub fn participation_error(denied: ParticipationDenied) -> AppError {
     }
 }
 
-fn view(conn: &mut AnyConnection, row: ConsultationRow, org: &OrganisationRow) -> Result<ConsultationView, AppError> {
+fn view(
+    conn: &mut AnyConnection,
+    row: ConsultationRow,
+    org: &OrganisationRow,
+) -> Result<ConsultationView, AppError> {
     let counts = consultations::idea_counts_by_section(conn, row.id)?;
     let count_for = |key: &str| {
         counts
@@ -153,7 +163,11 @@ fn view(conn: &mut AnyConnection, row: ConsultationRow, org: &OrganisationRow) -
 }
 
 /// One consultation with its sections and counts.
-pub async fn get(state: &AppState, viewer: Option<Actor>, slug: &str) -> Result<ConsultationView, AppError> {
+pub async fn get(
+    state: &AppState,
+    viewer: Option<Actor>,
+    slug: &str,
+) -> Result<ConsultationView, AppError> {
     let slug = slug.to_owned();
     state
         .db
@@ -167,7 +181,11 @@ pub async fn get(state: &AppState, viewer: Option<Actor>, slug: &str) -> Result<
 
 /// Consultations the viewer may see, optionally of one organisation: open ones first
 /// (soonest deadline first), then upcoming, then closed (most recent first).
-pub async fn list(state: &AppState, viewer: Option<Actor>, organisation: Option<String>) -> Result<Vec<ConsultationCard>, AppError> {
+pub async fn list(
+    state: &AppState,
+    viewer: Option<Actor>,
+    organisation: Option<String>,
+) -> Result<Vec<ConsultationCard>, AppError> {
     state
         .db
         .read(move |c| {
@@ -179,7 +197,9 @@ pub async fn list(state: &AppState, viewer: Option<Actor>, organisation: Option<
             let at = now();
             let mut cards = Vec::new();
             for (row, org) in consultations::list_all(c)? {
-                if !visible_to(&row, viewer.as_ref()) || organisation.as_deref().is_some_and(|o| o != org.slug) {
+                if !visible_to(&row, viewer.as_ref())
+                    || organisation.as_deref().is_some_and(|o| o != org.slug)
+                {
                     continue;
                 }
                 let (idea_count, vote_count) = consultations::totals(c, row.id)?;
@@ -219,7 +239,12 @@ pub async fn list(state: &AppState, viewer: Option<Actor>, organisation: Option<
 pub async fn organisations(state: &AppState) -> Result<Vec<OrganisationView>, AppError> {
     state
         .db
-        .read(|c| Ok(consultations::list_organisations(c)?.iter().map(OrganisationView::from_row).collect()))
+        .read(|c| {
+            Ok(consultations::list_organisations(c)?
+                .iter()
+                .map(OrganisationView::from_row)
+                .collect())
+        })
         .await
 }
 
@@ -242,7 +267,11 @@ pub struct OrganisationInput<'a> {
     pub name_en: &'a str,
 }
 
-pub async fn create_organisation(state: &AppState, actor: &Actor, input: OrganisationInput<'_>) -> Result<OrganisationView, AppError> {
+pub async fn create_organisation(
+    state: &AppState,
+    actor: &Actor,
+    input: OrganisationInput<'_>,
+) -> Result<OrganisationView, AppError> {
     if !policy::can_manage_consultations(actor) {
         return Err(AppError::Forbidden("error-403"));
     }
@@ -290,7 +319,11 @@ pub struct ConsultationInput {
 
 /// Accepts RFC 3339 (`2026-12-01T09:00:00+09:00`) or a local `YYYY-MM-DDTHH:MM` (as HTML
 /// date-time fields send it) in the site's time zone. Stored in UTC.
-pub fn parse_datetime(field: &'static str, raw: &str, tz: chrono_tz::Tz) -> Result<NaiveDateTime, FieldError> {
+pub fn parse_datetime(
+    field: &'static str,
+    raw: &str,
+    tz: chrono_tz::Tz,
+) -> Result<NaiveDateTime, FieldError> {
     let raw = raw.trim();
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(raw) {
         return Ok(dt.naive_utc());
@@ -315,13 +348,21 @@ struct ParsedConsultation {
     status: Option<ConsultationStatus>,
 }
 
-fn parse_input(conn: &mut AnyConnection, input: &ConsultationInput, tz: chrono_tz::Tz, errors: &mut FieldErrors) -> Result<ParsedConsultation, AppError> {
+fn parse_input(
+    conn: &mut AnyConnection,
+    input: &ConsultationInput,
+    tz: chrono_tz::Tz,
+    errors: &mut FieldErrors,
+) -> Result<ParsedConsultation, AppError> {
     let organisation_id = match &input.organisation {
         None => None,
         Some(slug) => match consultations::find_organisation_by_slug(conn, slug.trim())? {
             Some(org) => Some(org.id),
             None => {
-                errors.push(FieldError::new("organisation", "error-unknown-organisation"));
+                errors.push(FieldError::new(
+                    "organisation",
+                    "error-unknown-organisation",
+                ));
                 None
             }
         },
@@ -338,17 +379,36 @@ fn parse_input(conn: &mut AnyConnection, input: &ConsultationInput, tz: chrono_t
     };
     Ok(ParsedConsultation {
         organisation_id,
-        title: input.title.as_deref().and_then(|t| errors.take(text("title", t, 1, TITLE_MAX_CHARS))),
-        summary: input.summary.as_deref().and_then(|t| errors.take(text("summary", t, 0, SUMMARY_MAX_CHARS))),
-        body: input.body.as_deref().and_then(|t| errors.take(text("body", t, 1, PLAN_MAX_CHARS))),
-        opens_at: input.opens_at.as_deref().and_then(|t| errors.take(parse_datetime("opens_at", t, tz))),
-        closes_at: input.closes_at.as_deref().and_then(|t| errors.take(parse_datetime("closes_at", t, tz))),
+        title: input
+            .title
+            .as_deref()
+            .and_then(|t| errors.take(text("title", t, 1, TITLE_MAX_CHARS))),
+        summary: input
+            .summary
+            .as_deref()
+            .and_then(|t| errors.take(text("summary", t, 0, SUMMARY_MAX_CHARS))),
+        body: input
+            .body
+            .as_deref()
+            .and_then(|t| errors.take(text("body", t, 1, PLAN_MAX_CHARS))),
+        opens_at: input
+            .opens_at
+            .as_deref()
+            .and_then(|t| errors.take(parse_datetime("opens_at", t, tz))),
+        closes_at: input
+            .closes_at
+            .as_deref()
+            .and_then(|t| errors.take(parse_datetime("closes_at", t, tz))),
         status,
     })
 }
 
 /// Creates a consultation (admins). New consultations are drafts unless a status is given.
-pub async fn create(state: &AppState, actor: &Actor, input: ConsultationInput) -> Result<String, AppError> {
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    input: ConsultationInput,
+) -> Result<String, AppError> {
     if !policy::can_manage_consultations(actor) {
         return Err(AppError::Forbidden("error-403"));
     }
@@ -381,8 +441,21 @@ pub async fn create(state: &AppState, actor: &Actor, input: ConsultationInput) -
                 errors.push(FieldError::new("slug", "error-slug-taken"));
             }
             errors.clone().into_result()?;
-            let (Some(slug), Some(organisation_id), Some(title), Some(body), Some(opens_at), Some(closes_at)) =
-                (slug, parsed.organisation_id, parsed.title, parsed.body, parsed.opens_at, parsed.closes_at)
+            let (
+                Some(slug),
+                Some(organisation_id),
+                Some(title),
+                Some(body),
+                Some(opens_at),
+                Some(closes_at),
+            ) = (
+                slug,
+                parsed.organisation_id,
+                parsed.title,
+                parsed.body,
+                parsed.opens_at,
+                parsed.closes_at,
+            )
             else {
                 return Err(AppError::Validation(errors));
             };
@@ -411,7 +484,12 @@ pub async fn create(state: &AppState, actor: &Actor, input: ConsultationInput) -
 }
 
 /// Changes a consultation (admins): any field, including closing it early.
-pub async fn update(state: &AppState, actor: &Actor, slug: &str, input: ConsultationInput) -> Result<(), AppError> {
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+    input: ConsultationInput,
+) -> Result<(), AppError> {
     if !policy::can_manage_consultations(actor) {
         return Err(AppError::Forbidden("error-403"));
     }

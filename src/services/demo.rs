@@ -5,12 +5,12 @@ use chrono::Duration;
 
 use crate::auth::tokens::random_token;
 use crate::db::models::consultations::{self, NewOrganisation};
-use crate::domain::policy::Actor;
-use crate::services;
-use crate::services::consultations::ConsultationInput;
 use crate::db::now;
+use crate::domain::policy::Actor;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::services;
+use crate::services::consultations::ConsultationInput;
 use crate::services::users_admin;
 use crate::state::AppState;
 
@@ -88,7 +88,10 @@ pub async fn load(state: &AppState) -> Result<DemoReport, AppError> {
     let created_consultation = !exists;
     if !exists {
         // The command line is trusted: it acts as an administrator.
-        let admin = Actor { role: Role::Admin, verified: true };
+        let admin = Actor {
+            role: Role::Admin,
+            verified: true,
+        };
         let at = now();
         let rfc = |t: chrono::NaiveDateTime| t.and_utc().to_rfc3339();
         services::consultations::create(

@@ -96,7 +96,13 @@ pub struct IdeaPage {
     pub next_cursor: Option<String>,
 }
 
-fn summary(row: &IdeaRow, author: Option<String>, consultation: &str, tags: Vec<TagView>, my_vote: Option<VoteValue>) -> IdeaSummary {
+fn summary(
+    row: &IdeaRow,
+    author: Option<String>,
+    consultation: &str,
+    tags: Vec<TagView>,
+    my_vote: Option<VoteValue>,
+) -> IdeaSummary {
     IdeaSummary {
         id: row.id,
         receipt: row.receipt.clone(),
@@ -111,22 +117,38 @@ fn summary(row: &IdeaRow, author: Option<String>, consultation: &str, tags: Vec<
         comment_count: row.comment_count,
         created_at: row.created_at,
         edited: row.edited_at.is_some(),
-        author: AuthorView { display_name: author },
+        author: AuthorView {
+            display_name: author,
+        },
         tags,
         my_vote,
     }
 }
 
-fn tags_by_idea(conn: &mut AnyConnection, ids: &[i64]) -> Result<HashMap<i64, Vec<TagView>>, AppError> {
+fn tags_by_idea(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<TagView>>, AppError> {
     let mut map: HashMap<i64, Vec<TagView>> = HashMap::new();
     for (idea, slug, name_ja, name_en, color) in ideas::tags_of(conn, ids)? {
-        map.entry(idea).or_default().push(TagView { slug, name_ja, name_en, color });
+        map.entry(idea).or_default().push(TagView {
+            slug,
+            name_ja,
+            name_en,
+            color,
+        });
     }
     Ok(map)
 }
 
-fn my_votes(conn: &mut AnyConnection, viewer: Option<i64>, ids: &[i64]) -> Result<HashMap<i64, VoteValue>, AppError> {
-    let Some(user) = viewer else { return Ok(HashMap::new()) };
+fn my_votes(
+    conn: &mut AnyConnection,
+    viewer: Option<i64>,
+    ids: &[i64],
+) -> Result<HashMap<i64, VoteValue>, AppError> {
+    let Some(user) = viewer else {
+        return Ok(HashMap::new());
+    };
     Ok(votes::mine(conn, user, ids)?
         .into_iter()
         .filter_map(|(idea, v)| VoteValue::from_i32(v).map(|v| (idea, v)))
@@ -134,7 +156,11 @@ fn my_votes(conn: &mut AnyConnection, viewer: Option<i64>, ids: &[i64]) -> Resul
 }
 
 /// The idea and its consultation, if the viewer may see them (ideas of drafts are staff-only).
-pub fn load_idea(conn: &mut AnyConnection, id: i64, viewer: Option<&Actor>) -> Result<(IdeaRow, Option<String>, ConsultationRow), AppError> {
+pub fn load_idea(
+    conn: &mut AnyConnection,
+    id: i64,
+    viewer: Option<&Actor>,
+) -> Result<(IdeaRow, Option<String>, ConsultationRow), AppError> {
     let (idea, author) = ideas::find_with_author(conn, id)?.ok_or(AppError::NotFound)?;
     let consultation = consultations::find(conn, idea.consultation_id)?;
     if !crate::services::consultations::visible_to(&consultation, viewer) {
@@ -144,7 +170,11 @@ pub fn load_idea(conn: &mut AnyConnection, id: i64, viewer: Option<&Actor>) -> R
 }
 
 /// The idea page's data.
-pub async fn get(state: &AppState, viewer: Option<&Identity>, id: i64) -> Result<IdeaDetail, AppError> {
+pub async fn get(
+    state: &AppState,
+    viewer: Option<&Identity>,
+    id: i64,
+) -> Result<IdeaDetail, AppError> {
     let actor = viewer.map(|v| v.user.actor());
     let viewer_id = viewer.map(|v| v.user.id.0);
     state
@@ -156,15 +186,29 @@ pub async fn get(state: &AppState, viewer: Option<&Identity>, id: i64) -> Result
         .await
 }
 
-fn detail(conn: &mut AnyConnection, idea: IdeaRow, author: Option<String>, consultation: &ConsultationRow, viewer: Option<i64>) -> Result<IdeaDetail, AppError> {
-    let tags = tags_by_idea(conn, &[idea.id])?.remove(&idea.id).unwrap_or_default();
+fn detail(
+    conn: &mut AnyConnection,
+    idea: IdeaRow,
+    author: Option<String>,
+    consultation: &ConsultationRow,
+    viewer: Option<i64>,
+) -> Result<IdeaDetail, AppError> {
+    let tags = tags_by_idea(conn, &[idea.id])?
+        .remove(&idea.id)
+        .unwrap_or_default();
     let my_vote = my_votes(conn, viewer, &[idea.id])?.remove(&idea.id);
     let revision_count = ideas::revisions(conn, idea.id)?.len();
     let is_mine = viewer == Some(idea.author_id);
     let at = now();
     let phase = phase_of(consultation, at);
     let editable = is_mine
-        && policy::can_edit(true, content::within_edit_window(idea.created_at, at), phase, idea.is_withdrawn()).is_ok();
+        && policy::can_edit(
+            true,
+            content::within_edit_window(idea.created_at, at),
+            phase,
+            idea.is_withdrawn(),
+        )
+        .is_ok();
     Ok(IdeaDetail {
         summary: summary(&idea, author, &consultation.slug, tags, my_vote),
         editable_until: editable.then(|| idea.created_at + content::EDIT_WINDOW),
@@ -187,14 +231,20 @@ pub struct IdeaInput<'a> {
 }
 
 /// Parses an idea against the consultation's sections, reporting every problem at once.
-fn parse_input(conn: &mut AnyConnection, consultation: i64, input: &IdeaInput<'_>) -> Result<(IdeaTitle, IdeaBody, Option<String>), AppError> {
+fn parse_input(
+    conn: &mut AnyConnection,
+    consultation: i64,
+    input: &IdeaInput<'_>,
+) -> Result<(IdeaTitle, IdeaBody, Option<String>), AppError> {
     let mut errors = FieldErrors::new();
     let title = errors.take(IdeaTitle::parse("title", input.title));
     let body = errors.take(IdeaBody::parse("body", input.body));
     let section = match input.section.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(key) => {
-            let known = consultations::list_sections(conn, consultation)?.iter().any(|s| s.key == key);
+            let known = consultations::list_sections(conn, consultation)?
+                .iter()
+                .any(|s| s.key == key);
             if !known {
                 errors.push(FieldError::new("section", "error-section-unknown"));
             }
@@ -218,7 +268,13 @@ struct ReceiptMail<'a> {
 
 /// Posts an idea on an open consultation; the author gets a receipt number on the page and
 /// by email.
-pub async fn post(state: &AppState, identity: &Identity, slug: &str, input: IdeaInput<'_>, lang: Lang) -> Result<IdeaDetail, AppError> {
+pub async fn post(
+    state: &AppState,
+    identity: &Identity,
+    slug: &str,
+    input: IdeaInput<'_>,
+    lang: Lang,
+) -> Result<IdeaDetail, AppError> {
     let actor = identity.user.actor();
     let user = identity.user.clone();
     let slug = slug.to_owned();
@@ -230,8 +286,13 @@ pub async fn post(state: &AppState, identity: &Identity, slug: &str, input: Idea
         .db
         .write(move |c| {
             let consultation = load_visible(c, &slug, Some(&actor))?;
-            policy::can_contribute(Some(&actor), phase_of(&consultation, now())).map_err(participation_error)?;
-            let input = IdeaInput { title: &title, body: &body, section: section.as_deref() };
+            policy::can_contribute(Some(&actor), phase_of(&consultation, now()))
+                .map_err(participation_error)?;
+            let input = IdeaInput {
+                title: &title,
+                body: &body,
+                section: section.as_deref(),
+            };
             let (title, body, section) = parse_input(c, consultation.id, &input)?;
             let at = now();
             let body_html = markdown::render_user(body.as_str());
@@ -284,7 +345,12 @@ fn edit_error(denied: EditDenied) -> AppError {
 }
 
 /// The author corrects their idea within 30 minutes; the previous text is kept.
-pub async fn edit(state: &AppState, identity: &Identity, id: i64, input: IdeaInput<'_>) -> Result<IdeaDetail, AppError> {
+pub async fn edit(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+    input: IdeaInput<'_>,
+) -> Result<IdeaDetail, AppError> {
     let actor = identity.user.actor();
     let user_id = identity.user.id.0;
     let title = input.title.to_owned();
@@ -302,10 +368,22 @@ pub async fn edit(state: &AppState, identity: &Identity, id: i64, input: IdeaInp
                 idea.is_withdrawn(),
             )
             .map_err(edit_error)?;
-            let input = IdeaInput { title: &title, body: &body, section: section.as_deref() };
+            let input = IdeaInput {
+                title: &title,
+                body: &body,
+                section: section.as_deref(),
+            };
             let (title, body, section) = parse_input(c, consultation.id, &input)?;
             let body_html = markdown::render_user(body.as_str());
-            ideas::save_edit(c, &idea, title.as_str(), body.as_str(), &body_html, section.as_deref(), at)?;
+            ideas::save_edit(
+                c,
+                &idea,
+                title.as_str(),
+                body.as_str(),
+                &body_html,
+                section.as_deref(),
+                at,
+            )?;
             let (idea, author) = ideas::find_with_author(c, id)?.ok_or(AppError::NotFound)?;
             detail(c, idea, author, &consultation, Some(user_id))
         })
@@ -313,7 +391,11 @@ pub async fn edit(state: &AppState, identity: &Identity, id: i64, input: IdeaInp
 }
 
 /// The author withdraws their idea: it stays readable, marked withdrawn, and takes no votes.
-pub async fn withdraw(state: &AppState, identity: &Identity, id: i64) -> Result<IdeaDetail, AppError> {
+pub async fn withdraw(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+) -> Result<IdeaDetail, AppError> {
     let actor = identity.user.actor();
     let user_id = identity.user.id.0;
     state
@@ -334,7 +416,11 @@ pub async fn withdraw(state: &AppState, identity: &Identity, id: i64) -> Result<
 }
 
 /// The earlier versions of an idea (public: edits are transparent).
-pub async fn revisions(state: &AppState, viewer: Option<Actor>, id: i64) -> Result<Vec<(String, String, Option<String>, NaiveDateTime)>, AppError> {
+pub async fn revisions(
+    state: &AppState,
+    viewer: Option<Actor>,
+    id: i64,
+) -> Result<Vec<(String, String, Option<String>, NaiveDateTime)>, AppError> {
     state
         .db
         .read(move |c| {
@@ -370,7 +456,10 @@ pub struct ParsedList {
 }
 
 fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 /// Unknown sorts, statuses and malformed cursors or limits are refused, not defaulted.
@@ -380,16 +469,24 @@ pub fn parse_list(query: &ListQuery) -> Result<ParsedList, AppError> {
         Some(s) => Sort::parse(&s).ok_or(AppError::BadRequest("error-sort-invalid"))?,
     };
     let status = non_empty(&query.status);
-    if status.as_deref().is_some_and(|s| !RESPONSE_STATUSES.contains(&s)) {
+    if status
+        .as_deref()
+        .is_some_and(|s| !RESPONSE_STATUSES.contains(&s))
+    {
         return Err(AppError::BadRequest("error-status-invalid"));
     }
     let cursor = match non_empty(&query.cursor) {
         None => None,
-        Some(raw) => Some(Cursor::decode(&raw).ok_or(AppError::BadRequest("error-cursor-invalid"))?),
+        Some(raw) => {
+            Some(Cursor::decode(&raw).ok_or(AppError::BadRequest("error-cursor-invalid"))?)
+        }
     };
-    let limit = parse_limit(query.limit.as_deref().map(str::trim)).ok_or(AppError::BadRequest("error-limit-invalid"))?;
+    let limit = parse_limit(query.limit.as_deref().map(str::trim))
+        .ok_or(AppError::BadRequest("error-limit-invalid"))?;
     let q = non_empty(&query.q);
-    if q.as_deref().is_some_and(|q| q.chars().count() > search::QUERY_MAX_CHARS) {
+    if q.as_deref()
+        .is_some_and(|q| q.chars().count() > search::QUERY_MAX_CHARS)
+    {
         return Err(AppError::BadRequest("error-search-too-long"));
     }
     Ok(ParsedList {
@@ -404,7 +501,12 @@ pub fn parse_list(query: &ListQuery) -> Result<ParsedList, AppError> {
 }
 
 /// One page of a consultation's ideas.
-pub async fn list(state: &AppState, viewer: Option<&Identity>, slug: &str, parsed: ParsedList) -> Result<IdeaPage, AppError> {
+pub async fn list(
+    state: &AppState,
+    viewer: Option<&Identity>,
+    slug: &str,
+    parsed: ParsedList,
+) -> Result<IdeaPage, AppError> {
     let actor = viewer.map(|v| v.user.actor());
     let viewer_id = viewer.map(|v| v.user.id.0);
     let slug = slug.to_owned();
@@ -414,24 +516,48 @@ pub async fn list(state: &AppState, viewer: Option<&Identity>, slug: &str, parse
             let consultation = load_visible(c, &slug, actor.as_ref())?;
             let mut filter = IdeaFilter::default();
             if let Some(section) = &parsed.section {
-                if !consultations::list_sections(c, consultation.id)?.iter().any(|s| &s.key == section) {
+                if !consultations::list_sections(c, consultation.id)?
+                    .iter()
+                    .any(|s| &s.key == section)
+                {
                     return Err(AppError::BadRequest("error-section-unknown"));
                 }
                 filter.section = Some(section.clone());
             }
             if let Some(tag) = &parsed.tag {
-                let tag = tag_rows::find(c, consultation.id, tag)?.ok_or(AppError::BadRequest("error-tag-unknown"))?;
+                let tag = tag_rows::find(c, consultation.id, tag)?
+                    .ok_or(AppError::BadRequest("error-tag-unknown"))?;
                 filter.tag_id = Some(tag.id);
             }
             filter.response_status = parsed.status.clone();
             if let Some(q) = &parsed.q {
-                filter.ids = Some(search::idea_ids_matching(c, Some(consultation.id), q, search::FILTER_MAX_MATCHES)?);
+                filter.ids = Some(search::idea_ids_matching(
+                    c,
+                    Some(consultation.id),
+                    q,
+                    search::FILTER_MAX_MATCHES,
+                )?);
             }
-            let rows = ideas::list(c, consultation.id, &filter, parsed.sort, parsed.cursor, parsed.limit + 1)?;
+            let rows = ideas::list(
+                c,
+                consultation.id,
+                &filter,
+                parsed.sort,
+                parsed.cursor,
+                parsed.limit + 1,
+            )?;
             let has_more = rows.len() as i64 > parsed.limit;
             let rows: Vec<_> = rows.into_iter().take(parsed.limit as usize).collect();
             let next_cursor = has_more
-                .then(|| rows.last().map(|(r, _)| Cursor { key: r.sort_key(parsed.sort), id: r.id }.encode()))
+                .then(|| {
+                    rows.last().map(|(r, _)| {
+                        Cursor {
+                            key: r.sort_key(parsed.sort),
+                            id: r.id,
+                        }
+                        .encode()
+                    })
+                })
                 .flatten();
             let ids: Vec<i64> = rows.iter().map(|(r, _)| r.id).collect();
             let mut tags = tags_by_idea(c, &ids)?;
@@ -450,7 +576,11 @@ pub async fn list(state: &AppState, viewer: Option<&Identity>, slug: &str, parse
 }
 
 /// Ideas of a consultation for its feed, newest first.
-pub async fn newest(state: &AppState, slug: &str, limit: i64) -> Result<(ConsultationRow, Vec<IdeaDetail>), AppError> {
+pub async fn newest(
+    state: &AppState,
+    slug: &str,
+    limit: i64,
+) -> Result<(ConsultationRow, Vec<IdeaDetail>), AppError> {
     let slug = slug.to_owned();
     state
         .db

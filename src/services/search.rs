@@ -34,9 +34,16 @@ fn head(text: &str) -> String {
 }
 
 /// Up to five ideas of the consultation most like `text` (a draft's title and body).
-pub async fn similar(state: &AppState, viewer: Option<&Identity>, slug: &str, text: &str) -> Result<Vec<SimilarIdea>, AppError> {
+pub async fn similar(
+    state: &AppState,
+    viewer: Option<&Identity>,
+    slug: &str,
+    text: &str,
+) -> Result<Vec<SimilarIdea>, AppError> {
     let text = text.trim().to_owned();
-    if text.chars().count() > crate::domain::content::IDEA_BODY_MAX_CHARS + crate::domain::content::IDEA_TITLE_MAX_CHARS {
+    if text.chars().count()
+        > crate::domain::content::IDEA_BODY_MAX_CHARS + crate::domain::content::IDEA_TITLE_MAX_CHARS
+    {
         return Err(AppError::BadRequest("error-search-too-long"));
     }
     let actor = viewer.map(|v| v.user.actor());
@@ -54,14 +61,18 @@ pub async fn similar(state: &AppState, viewer: Option<&Identity>, slug: &str, te
             if ids.is_empty() {
                 return Ok(Vec::new());
             }
-            let filter = IdeaFilter { ids: Some(ids), ..IdeaFilter::default() };
+            let filter = IdeaFilter {
+                ids: Some(ids),
+                ..IdeaFilter::default()
+            };
             let rows = ideas::list(c, consultation.id, &filter, Sort::New, None, CANDIDATES)?;
             let mut scored: Vec<SimilarIdea> = rows
                 .into_iter()
                 .filter(|(row, _)| !row.is_withdrawn())
                 .map(|(row, author)| {
                     let title_score = similarity::score(&query, &similarity::bigrams(&row.title));
-                    let body_score = similarity::score(&query, &similarity::bigrams(&head(&row.body)));
+                    let body_score =
+                        similarity::score(&query, &similarity::bigrams(&head(&row.body)));
                     let score = title_score.max(body_score);
                     let idea = IdeaSummary {
                         id: row.id,
@@ -77,15 +88,24 @@ pub async fn similar(state: &AppState, viewer: Option<&Identity>, slug: &str, te
                         comment_count: row.comment_count,
                         created_at: row.created_at,
                         edited: row.edited_at.is_some(),
-                        author: AuthorView { display_name: author },
+                        author: AuthorView {
+                            display_name: author,
+                        },
                         tags: Vec::new(),
                         my_vote: None,
                     };
-                    SimilarIdea { idea, score: (score * 1000.0).round() / 1000.0 }
+                    SimilarIdea {
+                        idea,
+                        score: (score * 1000.0).round() / 1000.0,
+                    }
                 })
                 .filter(|s| s.score >= SIMILAR_THRESHOLD)
                 .collect();
-            scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.idea.support_count.cmp(&a.idea.support_count)));
+            scored.sort_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then(b.idea.support_count.cmp(&a.idea.support_count))
+            });
             scored.truncate(SIMILAR_MAX);
             Ok(scored)
         })

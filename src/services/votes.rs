@@ -31,7 +31,12 @@ fn vote_error(denied: VoteDenied) -> AppError {
 }
 
 /// Moves the counters by the change from `before` to `after` and refreshes the sort scores.
-fn apply(conn: &mut AnyConnection, idea: i64, before: Option<(VoteValue, chrono::NaiveDateTime)>, after: Option<VoteValue>) -> Result<(i32, i32), AppError> {
+fn apply(
+    conn: &mut AnyConnection,
+    idea: i64,
+    before: Option<(VoteValue, chrono::NaiveDateTime)>,
+    after: Option<VoteValue>,
+) -> Result<(i32, i32), AppError> {
     let count = |v: Option<VoteValue>, which: VoteValue| i32::from(v == Some(which));
     let old = before.map(|(v, _)| v);
     let support = count(after, VoteValue::Support) - count(old, VoteValue::Support);
@@ -52,7 +57,12 @@ fn apply(conn: &mut AnyConnection, idea: i64, before: Option<(VoteValue, chrono:
 }
 
 /// Supports or opposes an idea; repeating the same vote changes nothing.
-pub async fn set(state: &AppState, identity: &Identity, idea_id: i64, value: VoteValue) -> Result<VoteOutcome, AppError> {
+pub async fn set(
+    state: &AppState,
+    identity: &Identity,
+    idea_id: i64,
+    value: VoteValue,
+) -> Result<VoteOutcome, AppError> {
     let actor = identity.user.actor();
     let user = identity.user.id.0;
     state
@@ -60,44 +70,75 @@ pub async fn set(state: &AppState, identity: &Identity, idea_id: i64, value: Vot
         .write(move |c| {
             let (idea, _, consultation) = load_idea(c, idea_id, Some(&actor))?;
             let at = now();
-            policy::can_vote(Some(&actor), phase_of(&consultation, at), idea.author_id == user, idea.is_withdrawn())
-                .map_err(vote_error)?;
+            policy::can_vote(
+                Some(&actor),
+                phase_of(&consultation, at),
+                idea.author_id == user,
+                idea.is_withdrawn(),
+            )
+            .map_err(vote_error)?;
             let before = if votes::insert_if_absent(c, user, idea_id, value.as_i32(), at)? {
                 None
             } else {
-                let existing = votes::find_for_update(c, user, idea_id)?.ok_or(AppError::Conflict("error-409"))?;
+                let existing = votes::find_for_update(c, user, idea_id)?
+                    .ok_or(AppError::Conflict("error-409"))?;
                 let old = VoteValue::from_i32(existing.value);
                 if old == Some(value) {
                     let (s, o) = apply(c, idea_id, None, None)?;
-                    return Ok(VoteOutcome { idea_id, support_count: s, oppose_count: o, my_vote: Some(value) });
+                    return Ok(VoteOutcome {
+                        idea_id,
+                        support_count: s,
+                        oppose_count: o,
+                        my_vote: Some(value),
+                    });
                 }
                 votes::set_value(c, user, idea_id, value.as_i32(), at)?;
                 old.map(|v| (v, existing.updated_at))
             };
             let (s, o) = apply(c, idea_id, before, Some(value))?;
-            Ok(VoteOutcome { idea_id, support_count: s, oppose_count: o, my_vote: Some(value) })
+            Ok(VoteOutcome {
+                idea_id,
+                support_count: s,
+                oppose_count: o,
+                my_vote: Some(value),
+            })
         })
         .await
 }
 
 /// Withdraws the caller's vote (allowed while the consultation is open, also on withdrawn ideas).
-pub async fn clear(state: &AppState, identity: &Identity, idea_id: i64) -> Result<VoteOutcome, AppError> {
+pub async fn clear(
+    state: &AppState,
+    identity: &Identity,
+    idea_id: i64,
+) -> Result<VoteOutcome, AppError> {
     let actor = identity.user.actor();
     let user = identity.user.id.0;
     state
         .db
         .write(move |c| {
             let (_, _, consultation) = load_idea(c, idea_id, Some(&actor))?;
-            policy::can_contribute(Some(&actor), phase_of(&consultation, now())).map_err(participation_error)?;
+            policy::can_contribute(Some(&actor), phase_of(&consultation, now()))
+                .map_err(participation_error)?;
             let before = votes::find_for_update(c, user, idea_id)?;
             let (s, o) = match before {
                 None => apply(c, idea_id, None, None)?,
                 Some(row) => {
                     votes::delete(c, user, idea_id)?;
-                    apply(c, idea_id, VoteValue::from_i32(row.value).map(|v| (v, row.updated_at)), None)?
+                    apply(
+                        c,
+                        idea_id,
+                        VoteValue::from_i32(row.value).map(|v| (v, row.updated_at)),
+                        None,
+                    )?
                 }
             };
-            Ok(VoteOutcome { idea_id, support_count: s, oppose_count: o, my_vote: None })
+            Ok(VoteOutcome {
+                idea_id,
+                support_count: s,
+                oppose_count: o,
+                my_vote: None,
+            })
         })
         .await
 }

@@ -130,7 +130,10 @@ fn problem_json(
         .app_data::<web::Data<AppState>>()
         .map(|s| i18n::request_lang(req, None, s.settings.default_language))
         .unwrap_or(crate::domain::lang::Lang::En);
-    let message = match detail.as_ref().map_or_else(|| default_message(status), |d| d.message) {
+    let message = match detail
+        .as_ref()
+        .map_or_else(|| default_message(status), |d| d.message)
+    {
         // "Page" reads oddly to a program.
         "error-404" => "error-404-api",
         other => other,

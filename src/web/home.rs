@@ -10,9 +10,14 @@ use crate::state::AppState;
 use crate::web::page::PageContext;
 
 #[tracing::instrument(skip_all)]
-pub async fn home(state: web::Data<AppState>, page: PageContext, MaybeUser(viewer): MaybeUser) -> Result<HttpResponse, AppError> {
+pub async fn home(
+    state: web::Data<AppState>,
+    page: PageContext,
+    MaybeUser(viewer): MaybeUser,
+) -> Result<HttpResponse, AppError> {
     let cards = consultations::list(&state, viewer.map(|v| v.user.actor()), None).await?;
-    let (closed, current): (Vec<_>, Vec<_>) = cards.into_iter().partition(|c| c.phase == Phase::Closed);
+    let (closed, current): (Vec<_>, Vec<_>) =
+        cards.into_iter().partition(|c| c.phase == Phase::Closed);
     let mut ctx = tera::Context::new();
     ctx.insert("open_consultations", &current);
     ctx.insert("closed_consultations", &closed);

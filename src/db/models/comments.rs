@@ -42,10 +42,17 @@ pub fn insert(conn: &mut AnyConnection, new: &NewComment<'_>) -> QueryResult<i64
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<CommentRow>> {
-    comments::table.find(id).select(CommentRow::as_select()).first(conn).optional()
+    comments::table
+        .find(id)
+        .select(CommentRow::as_select())
+        .first(conn)
+        .optional()
 }
 
-pub fn find_with_author(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<(CommentRow, Option<String>)>> {
+pub fn find_with_author(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> QueryResult<Option<(CommentRow, Option<String>)>> {
     comments::table
         .inner_join(users::table)
         .filter(comments::id.eq(id))
@@ -54,7 +61,13 @@ pub fn find_with_author(conn: &mut AnyConnection, id: i64) -> QueryResult<Option
         .optional()
 }
 
-pub fn update_body(conn: &mut AnyConnection, id: i64, body: &str, body_html: &str, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn update_body(
+    conn: &mut AnyConnection,
+    id: i64,
+    body: &str,
+    body_html: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(comments::table.find(id))
         .set((
             comments::body.eq(body),
@@ -67,14 +80,18 @@ pub fn update_body(conn: &mut AnyConnection, id: i64, body: &str, body_html: &st
 
 /// Deleting erases the text but keeps the row, so replies keep their place in the thread.
 pub fn soft_delete(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(comments::table.find(id).filter(comments::deleted_at.is_null()))
-        .set((
-            comments::body.eq(""),
-            comments::body_html.eq(""),
-            comments::deleted_at.eq(Some(at)),
-            comments::updated_at.eq(at),
-        ))
-        .execute(conn)
+    diesel::update(
+        comments::table
+            .find(id)
+            .filter(comments::deleted_at.is_null()),
+    )
+    .set((
+        comments::body.eq(""),
+        comments::body_html.eq(""),
+        comments::deleted_at.eq(Some(at)),
+        comments::updated_at.eq(at),
+    ))
+    .execute(conn)
 }
 
 pub fn add_replies(conn: &mut AnyConnection, id: i64, delta: i32) -> QueryResult<usize> {

@@ -93,7 +93,10 @@ pub fn list_organisations(conn: &mut AnyConnection) -> QueryResult<Vec<Organisat
 }
 
 pub fn find_organisation(conn: &mut AnyConnection, id: i64) -> QueryResult<OrganisationRow> {
-    organisations::table.find(id).select(OrganisationRow::as_select()).first(conn)
+    organisations::table
+        .find(id)
+        .select(OrganisationRow::as_select())
+        .first(conn)
 }
 
 pub fn find_organisation_by_slug(
@@ -153,13 +156,24 @@ pub fn list_all(conn: &mut AnyConnection) -> QueryResult<Vec<(ConsultationRow, O
         .load(conn)
 }
 
-pub fn update(conn: &mut AnyConnection, id: i64, changes: &ConsultationChanges) -> QueryResult<usize> {
-    diesel::update(consultations::table.find(id)).set(changes).execute(conn)
+pub fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    changes: &ConsultationChanges,
+) -> QueryResult<usize> {
+    diesel::update(consultations::table.find(id))
+        .set(changes)
+        .execute(conn)
 }
 
 /// Replaces a consultation's sections with those parsed from its plan.
-pub fn replace_sections(conn: &mut AnyConnection, consultation: i64, parsed: &[Section]) -> QueryResult<()> {
-    diesel::delete(sections::table.filter(sections::consultation_id.eq(consultation))).execute(conn)?;
+pub fn replace_sections(
+    conn: &mut AnyConnection,
+    consultation: i64,
+    parsed: &[Section],
+) -> QueryResult<()> {
+    diesel::delete(sections::table.filter(sections::consultation_id.eq(consultation)))
+        .execute(conn)?;
     for s in parsed {
         diesel::insert_into(sections::table)
             .values((
@@ -183,7 +197,10 @@ pub fn list_sections(conn: &mut AnyConnection, consultation: i64) -> QueryResult
 }
 
 /// Published ideas per section key (ideas without a section are counted under `None`).
-pub fn idea_counts_by_section(conn: &mut AnyConnection, consultation: i64) -> QueryResult<Vec<(Option<String>, i64)>> {
+pub fn idea_counts_by_section(
+    conn: &mut AnyConnection,
+    consultation: i64,
+) -> QueryResult<Vec<(Option<String>, i64)>> {
     ideas::table
         .filter(ideas::consultation_id.eq(consultation))
         .group_by(ideas::section_key)
@@ -205,5 +222,8 @@ pub fn totals(conn: &mut AnyConnection, consultation: i64) -> QueryResult<(i64, 
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<ConsultationRow> {
-    consultations::table.find(id).select(ConsultationRow::as_select()).first(conn)
+    consultations::table
+        .find(id)
+        .select(ConsultationRow::as_select())
+        .first(conn)
 }

@@ -70,15 +70,24 @@ pub fn insert(conn: &mut AnyConnection, new: &NewIdea<'_>) -> QueryResult<i64> {
 }
 
 pub fn set_receipt(conn: &mut AnyConnection, id: i64, receipt: &str) -> QueryResult<usize> {
-    diesel::update(ideas::table.find(id)).set(ideas::receipt.eq(receipt)).execute(conn)
+    diesel::update(ideas::table.find(id))
+        .set(ideas::receipt.eq(receipt))
+        .execute(conn)
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<IdeaRow>> {
-    ideas::table.find(id).select(IdeaRow::as_select()).first(conn).optional()
+    ideas::table
+        .find(id)
+        .select(IdeaRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// An idea with its author's public name (`None` once the author deleted their account).
-pub fn find_with_author(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<(IdeaRow, Option<String>)>> {
+pub fn find_with_author(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> QueryResult<Option<(IdeaRow, Option<String>)>> {
     ideas::table
         .inner_join(users::table)
         .filter(ideas::id.eq(id))
@@ -120,34 +129,63 @@ pub fn save_edit(
 }
 
 /// Earlier versions of an idea, oldest first: (title, body, section, saved at).
-pub fn revisions(conn: &mut AnyConnection, idea: i64) -> QueryResult<Vec<(String, String, Option<String>, NaiveDateTime)>> {
+pub fn revisions(
+    conn: &mut AnyConnection,
+    idea: i64,
+) -> QueryResult<Vec<(String, String, Option<String>, NaiveDateTime)>> {
     idea_revisions::table
         .filter(idea_revisions::idea_id.eq(idea))
         .order(idea_revisions::id.asc())
-        .select((idea_revisions::title, idea_revisions::body, idea_revisions::section_key, idea_revisions::created_at))
+        .select((
+            idea_revisions::title,
+            idea_revisions::body,
+            idea_revisions::section_key,
+            idea_revisions::created_at,
+        ))
         .load(conn)
 }
 
 pub fn withdraw(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(ideas::table.find(id).filter(ideas::status.eq("published")))
-        .set((ideas::status.eq("withdrawn"), ideas::withdrawn_at.eq(Some(at)), ideas::updated_at.eq(at)))
+        .set((
+            ideas::status.eq("withdrawn"),
+            ideas::withdrawn_at.eq(Some(at)),
+            ideas::updated_at.eq(at),
+        ))
         .execute(conn)
 }
 
 /// Adds to the vote counters under the row lock and returns the new (support, oppose, trend).
-pub fn add_votes(conn: &mut AnyConnection, id: i64, support: i32, oppose: i32) -> QueryResult<(i32, i32, f64)> {
+pub fn add_votes(
+    conn: &mut AnyConnection,
+    id: i64,
+    support: i32,
+    oppose: i32,
+) -> QueryResult<(i32, i32, f64)> {
     diesel::update(ideas::table.find(id))
         .set((
             ideas::support_count.eq(ideas::support_count + support),
             ideas::oppose_count.eq(ideas::oppose_count + oppose),
         ))
-        .returning((ideas::support_count, ideas::oppose_count, ideas::trend_score))
+        .returning((
+            ideas::support_count,
+            ideas::oppose_count,
+            ideas::trend_score,
+        ))
         .get_result(conn)
 }
 
-pub fn set_scores(conn: &mut AnyConnection, id: i64, trend: f64, controversy: f64) -> QueryResult<usize> {
+pub fn set_scores(
+    conn: &mut AnyConnection,
+    id: i64,
+    trend: f64,
+    controversy: f64,
+) -> QueryResult<usize> {
     diesel::update(ideas::table.find(id))
-        .set((ideas::trend_score.eq(trend), ideas::controversy.eq(controversy)))
+        .set((
+            ideas::trend_score.eq(trend),
+            ideas::controversy.eq(controversy),
+        ))
         .execute(conn)
 }
 
@@ -187,7 +225,13 @@ pub fn list(
         query = query.filter(ideas::section_key.eq(section.clone()));
     }
     if let Some(tag) = filter.tag_id {
-        query = query.filter(ideas::id.eq_any(idea_tags::table.filter(idea_tags::tag_id.eq(tag)).select(idea_tags::idea_id)));
+        query = query.filter(
+            ideas::id.eq_any(
+                idea_tags::table
+                    .filter(idea_tags::tag_id.eq(tag))
+                    .select(idea_tags::idea_id),
+            ),
+        );
     }
     if let Some(status) = &filter.response_status {
         query = query.filter(ideas::response_status.eq(status.clone()));
@@ -223,20 +267,37 @@ pub fn list(
 }
 
 /// Tag slugs and names per idea, for a page of ideas.
-pub fn tags_of(conn: &mut AnyConnection, idea_ids: &[i64]) -> QueryResult<Vec<(i64, String, String, String, String)>> {
+pub fn tags_of(
+    conn: &mut AnyConnection,
+    idea_ids: &[i64],
+) -> QueryResult<Vec<(i64, String, String, String, String)>> {
     idea_tags::table
         .inner_join(tags::table)
         .filter(idea_tags::idea_id.eq_any(idea_ids))
         .order(tags::slug.asc())
-        .select((idea_tags::idea_id, tags::slug, tags::name_ja, tags::name_en, tags::color))
+        .select((
+            idea_tags::idea_id,
+            tags::slug,
+            tags::name_ja,
+            tags::name_en,
+            tags::color,
+        ))
         .load(conn)
 }
 
 /// Recounts (for the proof that counters equal the rows they count).
 pub fn recount(conn: &mut AnyConnection, id: i64) -> QueryResult<(i64, i64, i64)> {
     use crate::db::schema::{comments, votes};
-    let support = votes::table.filter(votes::idea_id.eq(id)).filter(votes::value.eq(1)).count().get_result(conn)?;
-    let oppose = votes::table.filter(votes::idea_id.eq(id)).filter(votes::value.eq(-1)).count().get_result(conn)?;
+    let support = votes::table
+        .filter(votes::idea_id.eq(id))
+        .filter(votes::value.eq(1))
+        .count()
+        .get_result(conn)?;
+    let oppose = votes::table
+        .filter(votes::idea_id.eq(id))
+        .filter(votes::value.eq(-1))
+        .count()
+        .get_result(conn)?;
     let comments = comments::table
         .filter(comments::idea_id.eq(id))
         .filter(comments::deleted_at.is_null())
@@ -246,6 +307,17 @@ pub fn recount(conn: &mut AnyConnection, id: i64) -> QueryResult<(i64, i64, i64)
 }
 
 /// The newest ideas of a consultation, for its feed.
-pub fn newest(conn: &mut AnyConnection, consultation: i64, limit: i64) -> QueryResult<Vec<(IdeaRow, Option<String>)>> {
-    list(conn, consultation, &IdeaFilter::default(), Sort::New, None, limit)
+pub fn newest(
+    conn: &mut AnyConnection,
+    consultation: i64,
+    limit: i64,
+) -> QueryResult<Vec<(IdeaRow, Option<String>)>> {
+    list(
+        conn,
+        consultation,
+        &IdeaFilter::default(),
+        Sort::New,
+        None,
+        limit,
+    )
 }

@@ -19,7 +19,11 @@ pub struct TagRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn find(conn: &mut AnyConnection, consultation: i64, slug: &str) -> QueryResult<Option<TagRow>> {
+pub fn find(
+    conn: &mut AnyConnection,
+    consultation: i64,
+    slug: &str,
+) -> QueryResult<Option<TagRow>> {
     tags::table
         .filter(tags::consultation_id.eq(consultation))
         .filter(tags::slug.eq(slug))

@@ -18,7 +18,11 @@ pub struct VoteRow {
 
 /// The caller's vote, locked on PostgreSQL until the transaction ends, so that concurrent
 /// requests by the same person see each other's result.
-pub fn find_for_update(conn: &mut AnyConnection, user: i64, idea: i64) -> QueryResult<Option<VoteRow>> {
+pub fn find_for_update(
+    conn: &mut AnyConnection,
+    user: i64,
+    idea: i64,
+) -> QueryResult<Option<VoteRow>> {
     match conn {
         AnyConnection::Postgresql(c) => votes::table
             .find((user, idea))
@@ -27,13 +31,23 @@ pub fn find_for_update(conn: &mut AnyConnection, user: i64, idea: i64) -> QueryR
             .first(c)
             .optional(),
         // SQLite write transactions already run one at a time (BEGIN IMMEDIATE).
-        AnyConnection::Sqlite(c) => votes::table.find((user, idea)).select(VoteRow::as_select()).first(c).optional(),
+        AnyConnection::Sqlite(c) => votes::table
+            .find((user, idea))
+            .select(VoteRow::as_select())
+            .first(c)
+            .optional(),
     }
 }
 
 /// Inserts the vote unless one exists; returns whether this call created it. The unique key
 /// makes a second, parallel insert a no-op instead of a duplicate.
-pub fn insert_if_absent(conn: &mut AnyConnection, user: i64, idea: i64, value: i32, at: NaiveDateTime) -> QueryResult<bool> {
+pub fn insert_if_absent(
+    conn: &mut AnyConnection,
+    user: i64,
+    idea: i64,
+    value: i32,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
     let inserted = crate::per_backend!(conn, c => diesel::insert_into(votes::table)
         .values((
             votes::user_id.eq(user),
@@ -48,7 +62,13 @@ pub fn insert_if_absent(conn: &mut AnyConnection, user: i64, idea: i64, value: i
     Ok(inserted == 1)
 }
 
-pub fn set_value(conn: &mut AnyConnection, user: i64, idea: i64, value: i32, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn set_value(
+    conn: &mut AnyConnection,
+    user: i64,
+    idea: i64,
+    value: i32,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(votes::table.find((user, idea)))
         .set((votes::value.eq(value), votes::updated_at.eq(at)))
         .execute(conn)
