@@ -203,6 +203,12 @@ async fn run_demo(state: &AppState) -> anyhow::Result<()> {
             "already present"
         }
     );
+    if report.created_ideas > 0 {
+        println!(
+            "demo discussion: {} ideas with comments and votes added",
+            report.created_ideas
+        );
+    }
     for (role, email, password) in &report.new_accounts {
         println!("{role:<9} {email}  password: {password}   (shown once)");
     }

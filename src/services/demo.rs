@@ -3,14 +3,20 @@
 
 use chrono::Duration;
 
+use crate::auth::identity::{Credential, CurrentUser, Identity};
 use crate::auth::tokens::random_token;
 use crate::db::models::consultations::{self, NewOrganisation};
+use crate::db::models::outbox as outbox_rows;
 use crate::db::now;
+use crate::domain::content::VoteValue;
+use crate::domain::ids::SessionId;
+use crate::domain::lang::Lang;
 use crate::domain::policy::Actor;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services;
 use crate::services::consultations::ConsultationInput;
+use crate::services::ideas::IdeaInput;
 use crate::services::users_admin;
 use crate::state::AppState;
 
@@ -56,6 +62,8 @@ pub struct DemoReport {
     /// Accounts created now, with their one-time passwords.
     pub new_accounts: Vec<(Role, String, String)>,
     pub existing_accounts: Vec<(Role, String)>,
+    /// Ideas added to the demo consultation (0 when it already had some).
+    pub created_ideas: usize,
 }
 
 pub fn demo_email(role: Role) -> String {
@@ -124,10 +132,217 @@ pub async fn load(state: &AppState) -> Result<DemoReport, AppError> {
         users_admin::create_user(state, &email, &name, role, true, &password).await?;
         new_accounts.push((role, email, password));
     }
+    let created_ideas = load_discussion(state).await?;
     Ok(DemoReport {
         created_organisation,
         created_consultation,
         new_accounts,
         existing_accounts,
+        created_ideas,
     })
+}
+
+/// Fictitious participants of the demo discussion (they cannot log in: nobody knows their
+/// random passwords).
+const PARTICIPANTS: [&str; 6] = ["さくら", "Ken", "ひろし", "Mia", "ゆうこ", "Tom"];
+
+/// (author index, section, title, body)
+const IDEAS: [(usize, &str, &str, &str); 12] = [
+    (
+        0,
+        "s1",
+        "行政のデジタル化を進める",
+        "引っ越しのたびに役所へ行く必要をなくしてほしい。**すべての届出をスマートフォンで**完結できるようにしてください。",
+    ),
+    (
+        1,
+        "s1",
+        "Publish every form as an online service first",
+        "Paper should be the fallback, not the default. Start with the 100 most used forms and measure completion rates.",
+    ),
+    (
+        2,
+        "s1",
+        "高齢者向けのデジタル窓口サポート",
+        "オンライン化と同時に、公民館などで操作を手伝う窓口を用意してほしい。取り残される人が出ないように。",
+    ),
+    (
+        3,
+        "s2",
+        "Stop asking for the same certificate twice",
+        "If one agency already holds my residence certificate, another agency should fetch it (with my consent) instead of asking me to upload it again.",
+    ),
+    (
+        4,
+        "s2",
+        "一度出した情報は二度と書かせない",
+        "子どもの保育園の申請で、同じ内容を何度も書きました。マイナンバーで連携してワンスオンリーを実現してほしい。",
+    ),
+    (
+        5,
+        "s2",
+        "Show people which agency holds which data",
+        "Once-only only works with trust: a dashboard where I can see which agencies accessed my data, and why.",
+    ),
+    (
+        0,
+        "s3",
+        "出産の手続を一か所で",
+        "出生届、児童手当、保険証の手続を一度にできるワンストップ窓口をオンラインで作ってください。",
+    ),
+    (
+        1,
+        "s3",
+        "Open APIs so private services can connect",
+        "Banks and moving companies could start address changes for us if the government offered secure, documented APIs.",
+    ),
+    (
+        2,
+        "s3",
+        "引っ越しワンストップサービスの全国展開",
+        "一部の自治体だけでなく、全国どこでも同じ手続でできるようにしてほしい。",
+    ),
+    (
+        3,
+        "s1",
+        "Plain-language design standards",
+        "Every new digital service should pass usability testing with real people, including people using screen readers.",
+    ),
+    (
+        4,
+        "s2",
+        "行政のデータ連携のルールを公開する",
+        "どの情報がどの機関に渡るのか、ルールを分かりやすく公開してください。",
+    ),
+    (
+        5,
+        "s3",
+        "One account for every ministry",
+        "I want one login for every government service, not a new account per ministry.",
+    ),
+];
+
+/// (idea index, commenter index, reply-to comment of this list or none, body)
+const COMMENTS: [(usize, usize, Option<usize>, &str); 10] = [
+    (
+        0,
+        1,
+        None,
+        "Agreed. The moving procedure alone took me three visits last year.",
+    ),
+    (
+        0,
+        2,
+        Some(0),
+        "同感です。転出と転入で二回も窓口に行きました。",
+    ),
+    (
+        0,
+        4,
+        None,
+        "スマートフォンが苦手な人への配慮も合わせてお願いします。",
+    ),
+    (
+        3,
+        0,
+        None,
+        "マイナンバーカードとの連携で実現できそうですね。",
+    ),
+    (3, 5, Some(3), "As long as consent is explicit and logged."),
+    (
+        4,
+        3,
+        None,
+        "This is exactly the once-only principle. Strong support.",
+    ),
+    (
+        6,
+        1,
+        None,
+        "A single online form for births would save new parents a lot of stress.",
+    ),
+    (7, 4, None, "セキュリティの基準も同時に示してほしいです。"),
+    (11, 2, None, "全府省庁で同じアカウントが使えると便利です。"),
+    (11, 0, Some(8), "まさにコネクテッド・ワンストップですね。"),
+];
+
+/// Ideas, comments and votes in Japanese and English, so the consultation looks lived in.
+/// Added once: nothing happens if the consultation already has ideas.
+async fn load_discussion(state: &AppState) -> Result<usize, AppError> {
+    let has_ideas = state
+        .db
+        .read(|c| {
+            let consultation =
+                consultations::find_by_slug(c, DEMO_CONSULTATION)?.ok_or(AppError::NotFound)?;
+            Ok(consultations::totals(c, consultation.id)?.0 > 0)
+        })
+        .await?;
+    if has_ideas {
+        return Ok(0);
+    }
+    let mut people = Vec::new();
+    for (i, name) in PARTICIPANTS.iter().enumerate() {
+        let email = format!("participant{}@demo.ideabox.example", i + 1);
+        let user = match users_admin::find_by_email(state, &email).await? {
+            Some(user) => user,
+            None => {
+                let password = random_token()?;
+                users_admin::create_user(state, &email, name, Role::Citizen, true, &password)
+                    .await?;
+                users_admin::find_by_email(state, &email)
+                    .await?
+                    .ok_or(AppError::NotFound)?
+            }
+        };
+        people.push(Identity {
+            user: CurrentUser::from_row(&user),
+            credential: Credential::Session {
+                id: SessionId(0),
+                csrf_token: String::new(),
+            },
+        });
+    }
+    let mut idea_ids = Vec::new();
+    for (author, section, title, body) in IDEAS {
+        let lang = if title.is_ascii() { Lang::En } else { Lang::Ja };
+        let input = IdeaInput {
+            title,
+            body,
+            section: Some(section),
+        };
+        let idea =
+            services::ideas::post(state, &people[author], DEMO_CONSULTATION, input, lang).await?;
+        idea_ids.push(idea.summary.id);
+    }
+    let mut comment_ids = Vec::new();
+    for (idea, by, parent, body) in COMMENTS {
+        let parent_id = parent.map(|p| comment_ids[p]);
+        let comment =
+            services::comments::post(state, &people[by], idea_ids[idea], body, parent_id).await?;
+        comment_ids.push(comment.id);
+    }
+    // Support grows with the idea's index modulo a pattern, with some opposition, so every
+    // sort order shows something different.
+    for (k, idea) in idea_ids.iter().enumerate() {
+        let author = IDEAS[k].0;
+        for (p, person) in people.iter().enumerate() {
+            if p == author {
+                continue;
+            }
+            let value = match (k + p) % 5 {
+                0 | 1 | 2 => Some(VoteValue::Support),
+                3 if k % 3 == 0 => Some(VoteValue::Oppose),
+                _ => None,
+            };
+            if let Some(value) = value {
+                services::votes::set(state, person, *idea, value).await?;
+            }
+        }
+    }
+    // The participants are fictitious: their receipt emails go nowhere.
+    state
+        .db
+        .write(|c| Ok(outbox_rows::delete_for_demo(c, "%@demo.ideabox.example")?))
+        .await?;
+    Ok(idea_ids.len())
 }

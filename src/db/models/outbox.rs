@@ -122,3 +122,8 @@ pub fn pending_count(conn: &mut AnyConnection) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// Drops queued mail to addresses matching a LIKE pattern (the demo's fictitious people).
+pub fn delete_for_demo(conn: &mut AnyConnection, pattern: &str) -> QueryResult<usize> {
+    diesel::delete(email_outbox::table.filter(email_outbox::recipient.like(pattern))).execute(conn)
+}
