@@ -2,9 +2,9 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use serde_json::json;
+use utoipa::ToSchema;
 
-use crate::api::json;
+use crate::api::schema::{Comment, Idea, IdeaFull, Page, Problem, SimilarIdea, Vote};
 use crate::auth::identity::{MaybeUser, SignedIn};
 use crate::domain::content::VoteValue;
 use crate::error::AppError;
@@ -13,6 +13,18 @@ use crate::services::{comments, votes};
 use crate::state::AppState;
 use crate::web::page::PageContext;
 
+/// A consultation's ideas, one page at a time (keyset pagination: every page costs the same).
+#[utoipa::path(get, path = "/api/v1/consultations/{slug}/ideas", tag = "ideas",
+    params(("slug" = String, Path),
+        ("sort" = Option<String>, Query, description = "new (default), top, trending, discussed or controversial"),
+        ("section" = Option<String>, Query, description = "A section key, e.g. s2"),
+        ("tag" = Option<String>, Query, description = "A tag slug"),
+        ("status" = Option<String>, Query, description = "An official response status"),
+        ("q" = Option<String>, Query, description = "Text the idea contains"),
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+        ("limit" = Option<i64>, Query, description = "1 to 100, default 20")),
+    responses((status = 200, body = Page<Idea>), (status = 400, description = "Unknown sort, filter or cursor", body = Problem),
+        (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn list(
     state: web::Data<AppState>,
@@ -22,11 +34,12 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let parsed = ideas::parse_list(&query)?;
     let page = ideas::list(&state, viewer.as_ref(), &path, parsed).await?;
-    let items: Vec<_> = page.items.iter().map(json::idea_summary).collect();
-    Ok(HttpResponse::Ok().json(json!({ "items": items, "next_cursor": page.next_cursor })))
+    let items: Vec<Idea> = page.items.iter().map(Idea::from).collect();
+    Ok(HttpResponse::Ok().json(Page::new(items, page.next_cursor)))
 }
 
-#[derive(Deserialize)]
+/// A new idea: title 1–150 characters, Markdown body 1–10,000, optional section key.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IdeaBody {
     #[serde(default)]
@@ -36,6 +49,13 @@ pub struct IdeaBody {
     section: Option<String>,
 }
 
+/// Posts an idea (verified accounts, open consultations); the answer carries its receipt
+/// number, also emailed to the author.
+#[utoipa::path(post, path = "/api/v1/consultations/{slug}/ideas", tag = "ideas", request_body = IdeaBody,
+    params(("slug" = String, Path)), security(("bearer" = [])),
+    responses((status = 201, body = IdeaFull), (status = 401, body = Problem),
+        (status = 403, description = "Not verified, or the consultation is not open", body = Problem),
+        (status = 404, body = Problem), (status = 422, description = "Invalid fields", body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn create(
     state: web::Data<AppState>,
@@ -52,7 +72,7 @@ pub async fn create(
     let detail = ideas::post(&state, &identity, &path, input, page.lang).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/ideas/{}", detail.summary.id)))
-        .json(json::idea_detail(&detail)))
+        .json(IdeaFull::from(&detail)))
 }
 
 #[derive(Deserialize)]
@@ -62,6 +82,11 @@ pub struct CommentsQuery {
     limit: Option<String>,
 }
 
+/// One idea with counts, the caller's vote and the first page of comments as a tree.
+#[utoipa::path(get, path = "/api/v1/ideas/{id}", tag = "ideas",
+    params(("id" = i64, Path), ("cursor" = Option<String>, Query, description = "Comments page"),
+        ("limit" = Option<i64>, Query, description = "Comments per page, 1 to 100, default 50")),
+    responses((status = 200, body = IdeaFull), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn get(
     state: web::Data<AppState>,
@@ -79,13 +104,14 @@ pub async fn get(
         query.limit.as_deref(),
     )
     .await?;
-    let mut body = json::idea_detail(&detail);
-    body["comments"] = json!(page.items.iter().map(json::comment).collect::<Vec<_>>());
-    body["comments_next_cursor"] = json!(page.next_cursor);
+    let mut body = IdeaFull::from(&detail);
+    body.comments = Some(page.items.iter().map(Comment::from).collect());
+    body.comments_next_cursor = Some(page.next_cursor);
     Ok(HttpResponse::Ok().json(body))
 }
 
-#[derive(Deserialize)]
+/// Changed fields of an idea; those left out stay as they are.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IdeaPatch {
     title: Option<String>,
@@ -93,7 +119,11 @@ pub struct IdeaPatch {
     section: Option<String>,
 }
 
-/// Fields left out keep their current value.
+/// The author corrects their idea within 30 minutes of posting; earlier text is kept.
+#[utoipa::path(patch, path = "/api/v1/ideas/{id}", tag = "ideas", request_body = IdeaPatch,
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = IdeaFull), (status = 403, description = "Not the author, or the window closed", body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn update(
     state: web::Data<AppState>,
@@ -112,9 +142,14 @@ pub async fn update(
         section: section.as_deref(),
     };
     let detail = ideas::edit(&state, &identity, id, input).await?;
-    Ok(HttpResponse::Ok().json(json::idea_detail(&detail)))
+    Ok(HttpResponse::Ok().json(IdeaFull::from(&detail)))
 }
 
+/// The author withdraws their idea: it stays readable, marked withdrawn, and takes no votes.
+#[utoipa::path(post, path = "/api/v1/ideas/{id}/withdraw", tag = "ideas", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = IdeaFull), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "Already withdrawn", body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn withdraw(
     state: web::Data<AppState>,
@@ -122,9 +157,13 @@ pub async fn withdraw(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let detail = ideas::withdraw(&state, &identity, path.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(json::idea_detail(&detail)))
+    Ok(HttpResponse::Ok().json(IdeaFull::from(&detail)))
 }
 
+/// An idea's comments: top-level comments in posting order, each with its replies.
+#[utoipa::path(get, path = "/api/v1/ideas/{id}/comments", tag = "comments",
+    params(("id" = i64, Path), ("cursor" = Option<String>, Query), ("limit" = Option<i64>, Query, description = "1 to 100, default 50")),
+    responses((status = 200, body = Page<Comment>), (status = 400, body = Problem), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn list_comments(
     state: web::Data<AppState>,
@@ -140,11 +179,12 @@ pub async fn list_comments(
         query.limit.as_deref(),
     )
     .await?;
-    let items: Vec<_> = page.items.iter().map(json::comment).collect();
-    Ok(HttpResponse::Ok().json(json!({ "items": items, "next_cursor": page.next_cursor })))
+    let items: Vec<Comment> = page.items.iter().map(Comment::from).collect();
+    Ok(HttpResponse::Ok().json(Page::new(items, page.next_cursor)))
 }
 
-#[derive(Deserialize)]
+/// A comment (Markdown, 1–5,000 characters), or a reply to a top-level comment.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentBody {
     #[serde(default)]
@@ -152,6 +192,11 @@ pub struct CommentBody {
     parent_id: Option<i64>,
 }
 
+/// Comments on an idea, or replies to a comment (one level of replies).
+#[utoipa::path(post, path = "/api/v1/ideas/{id}/comments", tag = "comments", request_body = CommentBody,
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 201, body = Comment), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn create_comment(
     state: web::Data<AppState>,
@@ -167,16 +212,22 @@ pub async fn create_comment(
         body.parent_id,
     )
     .await?;
-    Ok(HttpResponse::Created().json(json::comment(&view)))
+    Ok(HttpResponse::Created().json(Comment::from(&view)))
 }
 
-#[derive(Deserialize)]
+/// A comment's corrected text.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentPatch {
     #[serde(default)]
     body: String,
 }
 
+/// The author corrects their comment within 30 minutes.
+#[utoipa::path(patch, path = "/api/v1/comments/{id}", tag = "comments", request_body = CommentPatch,
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Comment), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn update_comment(
     state: web::Data<AppState>,
@@ -185,9 +236,13 @@ pub async fn update_comment(
     body: web::Json<CommentPatch>,
 ) -> Result<HttpResponse, AppError> {
     let view = comments::edit(&state, &identity, path.into_inner(), &body.body).await?;
-    Ok(HttpResponse::Ok().json(json::comment(&view)))
+    Ok(HttpResponse::Ok().json(Comment::from(&view)))
 }
 
+/// The author deletes their comment; a placeholder keeps the thread's shape.
+#[utoipa::path(delete, path = "/api/v1/comments/{id}", tag = "comments", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Deleted"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn delete_comment(
     state: web::Data<AppState>,
@@ -198,13 +253,20 @@ pub async fn delete_comment(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Deserialize)]
+/// `{"value": "support"}` or `{"value": "oppose"}`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VoteBody {
     #[serde(default)]
     value: String,
 }
 
+/// Supports or opposes an idea (one vote per person; repeating it changes nothing).
+#[utoipa::path(put, path = "/api/v1/ideas/{id}/vote", tag = "votes", request_body = VoteBody,
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Vote), (status = 401, body = Problem),
+        (status = 403, description = "Own idea, withdrawn idea, not verified or not open", body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn vote(
     state: web::Data<AppState>,
@@ -215,9 +277,14 @@ pub async fn vote(
     let value =
         VoteValue::parse(&body.value).ok_or(AppError::validation("value", "error-vote-invalid"))?;
     let outcome = votes::set(&state, &identity, path.into_inner(), value).await?;
-    Ok(HttpResponse::Ok().json(outcome))
+    Ok(HttpResponse::Ok().json(Vote::from(&outcome)))
 }
 
+/// Withdraws the caller's vote.
+#[utoipa::path(delete, path = "/api/v1/ideas/{id}/vote", tag = "votes", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vote), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn unvote(
     state: web::Data<AppState>,
@@ -225,7 +292,7 @@ pub async fn unvote(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let outcome = votes::clear(&state, &identity, path.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(outcome))
+    Ok(HttpResponse::Ok().json(Vote::from(&outcome)))
 }
 
 #[derive(Deserialize)]
@@ -235,7 +302,10 @@ pub struct SimilarQuery {
     text: String,
 }
 
-/// `GET /api/v1/consultations/{slug}/similar?text=…`: up to five ideas like the draft.
+/// Up to five ideas of the consultation most like a draft (Japanese and English alike).
+#[utoipa::path(get, path = "/api/v1/consultations/{slug}/similar", tag = "ideas",
+    params(("slug" = String, Path), ("text" = String, Query, description = "The draft's title and body")),
+    responses((status = 200, body = Page<SimilarIdea>), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn similar(
     state: web::Data<AppState>,
@@ -245,13 +315,12 @@ pub async fn similar(
 ) -> Result<HttpResponse, AppError> {
     let found =
         crate::services::search::similar(&state, viewer.as_ref(), &path, &query.text).await?;
-    let items: Vec<_> = found
+    let items: Vec<SimilarIdea> = found
         .iter()
-        .map(|s| {
-            let mut v = json::idea_summary(&s.idea);
-            v["score"] = json!(s.score);
-            v
+        .map(|s| SimilarIdea {
+            idea: Idea::from(&s.idea),
+            score: s.score,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "items": items, "next_cursor": null })))
+    Ok(HttpResponse::Ok().json(Page::new(items, None)))
 }

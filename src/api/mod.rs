@@ -1,9 +1,11 @@
 //! The JSON API (`/api/v1`): the same services as the pages, errors as problem+json.
 
 pub mod consultations;
+pub mod doc;
 pub mod ideas;
 pub mod json;
 pub mod me;
+pub mod schema;
 pub mod tokens;
 pub mod users;
 
@@ -45,6 +47,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .service(web::resource("/tokens/{id}").route(web::delete().to(tokens::revoke)))
             .service(web::resource("/me").route(web::get().to(me::me)))
+            .service(web::resource("/openapi.json").route(web::get().to(doc::openapi_json)))
             .service(
                 web::resource("/organisations")
                     .route(web::get().to(consultations::list_organisations))

@@ -2,7 +2,9 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::api::schema::{Page, Problem, TokenCreated, TokenInfo, time};
 
 use crate::auth::client_ip::ClientInfo;
 use crate::auth::identity::{Credential, SignedIn};
@@ -11,7 +13,8 @@ use crate::error::AppError;
 use crate::services::api_tokens;
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+/// Credentials for a new token, and an optional name for it.
+#[derive(Deserialize, ToSchema)]
 pub struct CreateBody {
     #[serde(default)]
     email: String,
@@ -20,7 +23,10 @@ pub struct CreateBody {
     name: Option<String>,
 }
 
-/// `POST /api/v1/tokens`: email and password in, `{"token": …}` out (201).
+/// Email and password in, a personal API token out (shown once; stored hashed).
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = CreateBody,
+    responses((status = 201, body = TokenCreated), (status = 401, description = "Wrong email or password", body = Problem),
+        (status = 429, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn create(
     state: web::Data<AppState>,
@@ -35,32 +41,38 @@ pub async fn create(
         &client,
     )
     .await?;
-    Ok(HttpResponse::Created().json(json!({ "token": token, "token_type": "Bearer" })))
+    Ok(HttpResponse::Created().json(TokenCreated {
+        token,
+        token_type: "Bearer".to_owned(),
+    }))
 }
 
-/// `GET /api/v1/tokens`: my tokens (never the secrets).
+/// The caller's tokens (never the secrets).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = Page<TokenInfo>), (status = 401, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn list(
     state: web::Data<AppState>,
     SignedIn(identity): SignedIn,
 ) -> Result<HttpResponse, AppError> {
     let tokens = api_tokens::list(&state, identity.user.id).await?;
-    let items: Vec<_> = tokens
+    let items: Vec<TokenInfo> = tokens
         .iter()
-        .map(|t| {
-            json!({
-                "id": t.id,
-                "name": t.name,
-                "prefix": t.token_prefix,
-                "created_at": t.created_at.and_utc().to_rfc3339(),
-                "last_used_at": t.last_used_at.map(|x| x.and_utc().to_rfc3339()),
-            })
+        .map(|t| TokenInfo {
+            id: t.id,
+            name: t.name.clone(),
+            prefix: t.token_prefix.clone(),
+            created_at: time(t.created_at),
+            last_used_at: t.last_used_at.map(time),
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "items": items, "next_cursor": null })))
+    Ok(HttpResponse::Ok().json(Page::new(items, None)))
 }
 
-/// `DELETE /api/v1/tokens/current`: revokes the token making this call.
+/// Revokes the token making this call.
+#[utoipa::path(delete, path = "/api/v1/tokens/current", tag = "accounts", security(("bearer" = [])),
+    responses((status = 204, description = "Revoked"), (status = 400, description = "Not called with a token", body = Problem),
+        (status = 401, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn revoke_current(
     state: web::Data<AppState>,
@@ -73,7 +85,10 @@ pub async fn revoke_current(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// `DELETE /api/v1/tokens/{id}`: revokes one of my tokens.
+/// Revokes one of the caller's tokens.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Revoked"), (status = 401, body = Problem), (status = 404, body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn revoke(
     state: web::Data<AppState>,

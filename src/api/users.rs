@@ -2,7 +2,9 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::api::schema::{Problem, Registered};
 
 use crate::auth::client_ip::ClientInfo;
 use crate::error::AppError;
@@ -11,7 +13,8 @@ use crate::services::accounts::{self, Registration};
 use crate::state::AppState;
 use crate::web::page::PageContext;
 
-#[derive(Deserialize)]
+/// A new account; the same rules as the registration form.
+#[derive(Deserialize, ToSchema)]
 pub struct RegisterBody {
     #[serde(default)]
     email: String,
@@ -21,7 +24,11 @@ pub struct RegisterBody {
     password: String,
 }
 
-/// 201 whether the address was new or already registered: the mailbox learns which.
+/// Registers an account and emails a verification link. The answer is the same whether or
+/// not the address was already registered: only the mailbox learns which.
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = RegisterBody,
+    responses((status = 201, body = Registered), (status = 422, description = "Invalid fields", body = Problem),
+        (status = 429, description = "Too many registrations from this address", body = Problem)))]
 #[tracing::instrument(skip_all)]
 pub async fn register(
     state: web::Data<AppState>,
@@ -41,8 +48,8 @@ pub async fn register(
         &client,
     )
     .await?;
-    Ok(HttpResponse::Created().json(json!({
-        "status": "verification_sent",
-        "detail": i18n::text(page.lang, "register-check-email-body"),
-    })))
+    Ok(HttpResponse::Created().json(Registered {
+        status: "verification_sent".to_owned(),
+        detail: i18n::text(page.lang, "register-check-email-body"),
+    }))
 }

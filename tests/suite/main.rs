@@ -15,6 +15,7 @@ mod ideas_api;
 mod language;
 mod login;
 mod migrations;
+mod openapi;
 mod passwords;
 mod rate_limits;
 mod registration;

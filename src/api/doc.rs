@@ -1,0 +1,116 @@
+//! The OpenAPI 3 document, generated from the handlers' annotations and the response types.
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api::{consultations, ideas, me, tokens, users};
+
+/// Declares bearer-token authentication.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A personal API token from POST /api/v1/tokens (starts with ibx_)",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Errors are served as `application/problem+json`: say so wherever a response is a Problem.
+struct ProblemContentType;
+
+impl Modify for ProblemContentType {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for response in operation.responses.responses.values_mut() {
+                    let utoipa::openapi::RefOr::T(response) = response else {
+                        continue;
+                    };
+                    let is_problem = response.content.get("application/json").is_some_and(|c| {
+                        matches!(c, utoipa::openapi::RefOr::T(content)
+                            if matches!(&content.schema, Some(utoipa::openapi::RefOr::Ref(r)) if r.ref_location.ends_with("/Problem")))
+                    });
+                    if is_problem
+                        && let Some(content) = response.content.shift_remove("application/json")
+                    {
+                        response
+                            .content
+                            .insert("application/problem+json".to_owned(), content);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "IdeaBox API",
+        description = "Public consultation on draft plans: consultations, ideas, comments, votes and accounts. \
+            Errors are application/problem+json (RFC 9457). Lists return {items, next_cursor}.",
+        license(name = "MIT")
+    ),
+    paths(
+        users::register,
+        tokens::create,
+        tokens::list,
+        tokens::revoke_current,
+        tokens::revoke,
+        me::me,
+        consultations::list_organisations,
+        consultations::create_organisation,
+        consultations::list,
+        consultations::create,
+        consultations::get,
+        consultations::update,
+        ideas::list,
+        ideas::create,
+        ideas::similar,
+        ideas::get,
+        ideas::update,
+        ideas::withdraw,
+        ideas::list_comments,
+        ideas::create_comment,
+        ideas::update_comment,
+        ideas::delete_comment,
+        ideas::vote,
+        ideas::unvote,
+    ),
+    modifiers(&BearerAuth, &ProblemContentType),
+    tags(
+        (name = "accounts", description = "Registration, tokens, the caller"),
+        (name = "consultations", description = "Organisations and consultations on draft plans"),
+        (name = "ideas", description = "Ideas on a consultation"),
+        (name = "comments", description = "Comments and replies on ideas"),
+        (name = "votes", description = "Support and opposition")
+    )
+)]
+pub struct ApiDoc;
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(
+        ApiDoc::openapi()
+            .to_pretty_json()
+            .unwrap_or_else(|_| "{}".to_owned()),
+    )
+}
