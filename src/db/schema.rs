@@ -12,6 +12,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        suspended_until -> Nullable<Timestamp>,
+        banned_at -> Nullable<Timestamp>,
+        suspension_reason -> Nullable<Text>,
     }
 }
 
@@ -103,6 +106,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         body_html -> Text,
+        premoderation -> Bool,
     }
 }
 
@@ -138,6 +142,11 @@ diesel::table! {
         updated_at -> Timestamp,
         edited_at -> Nullable<Timestamp>,
         withdrawn_at -> Nullable<Timestamp>,
+        visibility -> Text,
+        hidden_reason -> Nullable<Text>,
+        locked_at -> Nullable<Timestamp>,
+        pinned_at -> Nullable<Timestamp>,
+        merged_into_id -> Nullable<BigInt>,
     }
 }
 
@@ -165,6 +174,47 @@ diesel::table! {
         updated_at -> Timestamp,
         edited_at -> Nullable<Timestamp>,
         deleted_at -> Nullable<Timestamp>,
+        visibility -> Text,
+        hidden_reason -> Nullable<Text>,
+        moved_from_idea_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        target_type -> Text,
+        target_id -> BigInt,
+        consultation_id -> BigInt,
+        reporter_id -> BigInt,
+        reason -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolution -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    moderation_actions (id) {
+        id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> BigInt,
+        consultation_id -> Nullable<BigInt>,
+        reason -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    moderation_filters (id) {
+        id -> BigInt,
+        pattern -> Text,
+        is_regex -> Bool,
+        created_at -> Timestamp,
     }
 }
 
@@ -213,6 +263,9 @@ diesel::joinable!(votes -> users (user_id));
 diesel::joinable!(tags -> consultations (consultation_id));
 diesel::joinable!(idea_tags -> ideas (idea_id));
 diesel::joinable!(idea_tags -> tags (tag_id));
+diesel::joinable!(reports -> consultations (consultation_id));
+diesel::joinable!(reports -> users (reporter_id));
+diesel::joinable!(moderation_actions -> consultations (consultation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -230,4 +283,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     votes,
     tags,
     idea_tags,
+    reports,
+    moderation_actions,
+    moderation_filters,
 );

@@ -1,0 +1,17 @@
+DROP TABLE moderation_filters;
+DROP TABLE moderation_actions;
+DROP TABLE reports;
+ALTER TABLE consultations DROP COLUMN premoderation;
+ALTER TABLE users DROP COLUMN suspension_reason;
+ALTER TABLE users DROP COLUMN banned_at;
+ALTER TABLE users DROP COLUMN suspended_until;
+DROP INDEX comments_visibility;
+ALTER TABLE comments DROP COLUMN moved_from_idea_id;
+ALTER TABLE comments DROP COLUMN hidden_reason;
+ALTER TABLE comments DROP COLUMN visibility;
+DROP INDEX ideas_visibility;
+ALTER TABLE ideas DROP COLUMN merged_into_id;
+ALTER TABLE ideas DROP COLUMN pinned_at;
+ALTER TABLE ideas DROP COLUMN locked_at;
+ALTER TABLE ideas DROP COLUMN hidden_reason;
+ALTER TABLE ideas DROP COLUMN visibility;
