@@ -1,6 +1,8 @@
-//! The one-stop home page: every organisation's consultations in one place.
+//! The one-stop home page: every organisation's consultations in one place, filterable by
+//! organisation, closed ones listed apart.
 
 use actix_web::{HttpResponse, web};
+use serde::Deserialize;
 
 use crate::auth::identity::MaybeUser;
 use crate::domain::consultation::Phase;
@@ -9,17 +11,35 @@ use crate::services::consultations;
 use crate::state::AppState;
 use crate::web::page::PageContext;
 
+/// `?organisation=slug`; an unknown slug is refused by the service (400).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HomeQuery {
+    organisation: Option<String>,
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn home(
     state: web::Data<AppState>,
     page: PageContext,
     MaybeUser(viewer): MaybeUser,
+    query: web::Query<HomeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let cards = consultations::list(&state, viewer.map(|v| v.user.actor()), None).await?;
+    let organisation = query
+        .organisation
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(str::to_owned);
+    let cards =
+        consultations::list(&state, viewer.map(|v| v.user.actor()), organisation.clone()).await?;
+    let organisations = consultations::organisations(&state).await?;
     let (closed, current): (Vec<_>, Vec<_>) =
         cards.into_iter().partition(|c| c.phase == Phase::Closed);
     let mut ctx = tera::Context::new();
     ctx.insert("open_consultations", &current);
     ctx.insert("closed_consultations", &closed);
+    ctx.insert("organisations", &organisations);
+    ctx.insert("organisation", organisation.as_deref().unwrap_or(""));
     page.ok(&state, "home.html", ctx)
 }

@@ -3,11 +3,16 @@
 pub mod account;
 pub mod admin_users;
 pub mod auth_pages;
+pub mod comments;
+pub mod consultations;
 pub mod errors;
+pub mod feeds;
 pub mod health;
 pub mod home;
+pub mod ideas;
 pub mod language;
 pub mod page;
+pub mod sharing;
 pub mod static_files;
 
 use actix_web::web;
@@ -79,5 +84,31 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/admin/users").route(web::get().to(admin_users::list)))
         .service(
             web::resource("/admin/users/{id}/role").route(web::post().to(admin_users::set_role)),
-        );
+        )
+        // Consultations, ideas, votes and comments (HTML face of the same services as the API).
+        .service(web::resource("/c/{slug}").route(web::get().to(consultations::show)))
+        .service(web::resource("/c/{slug}/ideas").route(web::get().to(ideas::list)))
+        .service(
+            web::resource("/c/{slug}/ideas/new")
+                .route(web::get().to(ideas::new_form))
+                .route(web::post().to(ideas::create)),
+        )
+        .service(
+            web::resource("/c/{slug}/feed.atom").route(web::get().to(feeds::consultation_feed)),
+        )
+        .service(web::resource("/ideas/{id}").route(web::get().to(ideas::show)))
+        .service(web::resource("/ideas/{id}/vote").route(web::post().to(ideas::vote)))
+        .service(
+            web::resource("/ideas/{id}/edit")
+                .route(web::get().to(ideas::edit_form))
+                .route(web::post().to(ideas::edit)),
+        )
+        .service(
+            web::resource("/ideas/{id}/withdraw")
+                .route(web::get().to(ideas::withdraw_form))
+                .route(web::post().to(ideas::withdraw)),
+        )
+        .service(web::resource("/ideas/{id}/comments").route(web::post().to(comments::create)))
+        .service(web::resource("/comments/{id}/edit").route(web::post().to(comments::edit)))
+        .service(web::resource("/comments/{id}/delete").route(web::post().to(comments::delete)));
 }
