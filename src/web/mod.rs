@@ -1,6 +1,7 @@
 //! The HTML face of IdeaBox: handlers per resource, page context, error pages.
 
 pub mod account;
+pub mod admin_consultations;
 pub mod admin_users;
 pub mod auth_pages;
 pub mod comments;
@@ -110,5 +111,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/ideas/{id}/comments").route(web::post().to(comments::create)))
         .service(web::resource("/comments/{id}/edit").route(web::post().to(comments::edit)))
-        .service(web::resource("/comments/{id}/delete").route(web::post().to(comments::delete)));
+        .service(web::resource("/comments/{id}/delete").route(web::post().to(comments::delete)))
+        .service(
+            web::resource("/admin/consultations").route(web::get().to(admin_consultations::list)),
+        )
+        .service(
+            web::resource("/admin/consultations/new")
+                .route(web::get().to(admin_consultations::new_form))
+                .route(web::post().to(admin_consultations::create)),
+        )
+        .service(
+            web::resource("/admin/consultations/{slug}/edit")
+                .route(web::get().to(admin_consultations::edit_form))
+                .route(web::post().to(admin_consultations::edit)),
+        )
+        .service(
+            web::resource("/admin/organisations")
+                .route(web::get().to(admin_consultations::organisations))
+                .route(web::post().to(admin_consultations::create_organisation)),
+        );
 }
