@@ -16,6 +16,7 @@ mod language;
 mod login;
 mod migrations;
 mod openapi;
+mod pages;
 mod passwords;
 mod rate_limits;
 mod registration;
