@@ -12,4 +12,5 @@ pub mod markdown;
 pub mod password;
 pub mod policy;
 pub mod role;
+pub mod search_text;
 pub mod similarity;
