@@ -6,6 +6,7 @@ pub mod ideas;
 pub mod json;
 pub mod me;
 pub mod schema;
+pub mod search;
 pub mod tokens;
 pub mod users;
 
@@ -71,6 +72,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(
                 web::resource("/consultations/{slug}/similar").route(web::get().to(ideas::similar)),
             )
+            .service(web::resource("/search").route(web::get().to(search::search)))
             .service(
                 web::resource("/ideas/{id}")
                     .route(web::get().to(ideas::get))

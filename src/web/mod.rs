@@ -13,6 +13,7 @@ pub mod home;
 pub mod ideas;
 pub mod language;
 pub mod page;
+pub mod search;
 pub mod sharing;
 pub mod static_files;
 
@@ -21,6 +22,7 @@ use actix_web::web;
 /// Registers every page route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/").route(web::get().to(home::home)))
+        .service(web::resource("/search").route(web::get().to(search::page)))
         .service(web::resource("/healthz").route(web::get().to(health::healthz)))
         .service(web::resource("/assets/{path:.*}").route(web::get().to(static_files::asset)))
         .service(web::resource("/language").route(web::post().to(language::switch)))
