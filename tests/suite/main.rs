@@ -20,4 +20,5 @@ mod pages;
 mod passwords;
 mod rate_limits;
 mod registration;
+mod search;
 mod votes_and_comments;
