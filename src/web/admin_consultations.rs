@@ -124,7 +124,8 @@ pub async fn create(
         opens_at: Some(form.opens_at.clone()),
         closes_at: Some(form.closes_at.clone()),
         status: Some(form.status.clone()),
-        premoderation: None,
+        // Settings this form does not show keep their value (or the default).
+        ..ConsultationInput::default()
     };
     match consultations::create(&state, &identity.user.actor(), input).await {
         Ok(_) => Ok(see_other_with_flash(
@@ -181,7 +182,8 @@ pub async fn edit(
         opens_at: Some(form.opens_at.clone()),
         closes_at: Some(form.closes_at.clone()),
         status: Some(form.status.clone()),
-        premoderation: None,
+        // Settings this form does not show keep their value (or the default).
+        ..ConsultationInput::default()
     };
     match consultations::update(&state, &identity.user.actor(), &path, input).await {
         Ok(()) => Ok(see_other_with_flash(
