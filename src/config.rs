@@ -32,6 +32,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "IDEABOX_TIMEZONE",
     "IDEABOX_LOG",
     "IDEABOX_LOG_FORMAT",
+    "IDEABOX_REPORT_HIDE_THRESHOLD",
 ];
 
 /// The environment variable that names an optional config file (same `KEY=value` format).
@@ -176,6 +177,8 @@ pub struct Settings {
     pub timezone: chrono_tz::Tz,
     pub log_filter: String,
     pub log_format: LogFormat,
+    /// Distinct reporters after which an item is hidden pending review.
+    pub report_hide_threshold: i64,
 }
 
 /// Raw key/value pairs from the config file overlaid by the environment.
@@ -388,7 +391,10 @@ impl RawSettings {
             _ => return Err(bad("IDEABOX_LOG_FORMAT", "expected text or json")),
         };
 
+        let report_hide_threshold = self.ranged("IDEABOX_REPORT_HIDE_THRESHOLD", 3, 1, 1000)?;
+
         Ok(Settings {
+            report_hide_threshold,
             database_url,
             database_pool_size,
             sqlite_synchronous,

@@ -20,6 +20,9 @@ pub enum AppError {
     Forbidden(&'static str),
     #[error("not found")]
     NotFound,
+    /// A merged idea: its page moved to the idea it was merged into (301).
+    #[error("moved to idea {0}")]
+    MovedIdea(i64),
     #[error("conflict: {0}")]
     Conflict(&'static str),
     #[error("invalid input")]
@@ -60,6 +63,7 @@ impl AppError {
             Self::Unauthorized => "error-401",
             Self::BadCredentials => "error-login-failed",
             Self::NotFound => "error-404",
+            Self::MovedIdea(_) => "error-moved",
             Self::Validation(_) => "error-422",
             Self::PayloadTooLarge => "error-413",
             Self::UnsupportedMediaType => "error-415",
@@ -77,6 +81,7 @@ impl ResponseError for AppError {
             Self::Unauthorized | Self::BadCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MovedIdea(_) => StatusCode::MOVED_PERMANENTLY,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -102,6 +107,9 @@ impl ResponseError for AppError {
             }
             Self::Unavailable(_) => {
                 builder.insert_header(("Retry-After", "5"));
+            }
+            Self::MovedIdea(id) => {
+                builder.insert_header(("Location", format!("/ideas/{id}")));
             }
             _ => {}
         }

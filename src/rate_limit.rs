@@ -66,6 +66,22 @@ pub const EMAIL_CHANGE_PER_ACCOUNT: Limit = Limit {
     max: 5,
     window_secs: 3600,
 };
+/// Participation limits, far above what a person writes by hand: they stop scripts.
+pub const IDEAS_PER_ACCOUNT: Limit = Limit {
+    name: "ideas",
+    max: 30,
+    window_secs: 3600,
+};
+pub const COMMENTS_PER_ACCOUNT: Limit = Limit {
+    name: "comments",
+    max: 120,
+    window_secs: 3600,
+};
+pub const REPORTS_PER_ACCOUNT: Limit = Limit {
+    name: "reports",
+    max: 60,
+    window_secs: 3600,
+};
 
 /// Counts events per limit and key.
 #[derive(Clone)]

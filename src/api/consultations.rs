@@ -94,6 +94,8 @@ pub struct ConsultationBody {
     opens_at: Option<String>,
     closes_at: Option<String>,
     status: Option<String>,
+    /// Hold new ideas and comments for a moderator's approval.
+    premoderation: Option<bool>,
 }
 
 impl From<ConsultationBody> for ConsultationInput {
@@ -107,6 +109,7 @@ impl From<ConsultationBody> for ConsultationInput {
             opens_at: b.opens_at,
             closes_at: b.closes_at,
             status: b.status,
+            premoderation: b.premoderation,
         }
     }
 }

@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{consultations, ideas, me, tokens, users};
+use crate::api::{consultations, ideas, me, moderation, search, tokens, users};
 
 /// Declares bearer-token authentication.
 struct BearerAuth;
@@ -94,6 +94,28 @@ impl Modify for ProblemContentType {
         ideas::delete_comment,
         ideas::vote,
         ideas::unvote,
+        moderation::report_idea,
+        moderation::report_comment,
+        moderation::moderate_idea,
+        moderation::moderate_comment,
+        moderation::merge,
+        moderation::queue,
+        moderation::log,
+        moderation::transparency,
+        moderation::list_tags,
+        moderation::create_tag,
+        moderation::update_tag,
+        moderation::delete_tag,
+        moderation::merge_tag,
+        moderation::set_idea_tags,
+        moderation::bulk_tag,
+        moderation::suspend,
+        moderation::lift,
+        moderation::hide_all,
+        moderation::list_filters,
+        moderation::add_filter,
+        moderation::remove_filter,
+        search::search,
     ),
     modifiers(&BearerAuth, &ProblemContentType),
     tags(
@@ -101,7 +123,10 @@ impl Modify for ProblemContentType {
         (name = "consultations", description = "Organisations and consultations on draft plans"),
         (name = "ideas", description = "Ideas on a consultation"),
         (name = "comments", description = "Comments and replies on ideas"),
-        (name = "votes", description = "Support and opposition")
+        (name = "votes", description = "Support and opposition"),
+        (name = "moderation", description = "Reports, moderation actions, merges, suspensions, the queue and log"),
+        (name = "tags", description = "Tags per consultation"),
+        (name = "search", description = "Full-text search over ideas and comments")
     )
 )]
 pub struct ApiDoc;

@@ -95,7 +95,15 @@ pub async fn get(
     query: web::Query<CommentsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let detail = ideas::get(&state, viewer.as_ref(), id).await?;
+    let detail = match ideas::get(&state, viewer.as_ref(), id).await {
+        // A merged idea's API address moves like its page does.
+        Err(AppError::MovedIdea(into)) => {
+            return Ok(HttpResponse::MovedPermanently()
+                .insert_header(("Location", format!("/api/v1/ideas/{into}")))
+                .finish());
+        }
+        other => other?,
+    };
     let page = comments::page(
         &state,
         viewer.as_ref(),

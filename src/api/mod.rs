@@ -5,6 +5,7 @@ pub mod doc;
 pub mod ideas;
 pub mod json;
 pub mod me;
+pub mod moderation;
 pub mod schema;
 pub mod search;
 pub mod tokens;
@@ -34,7 +35,7 @@ pub fn json_config() -> web::JsonConfig {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
+    cfg.service(moderation::routes(
         web::scope("/api/v1")
             .app_data(json_config())
             .service(web::resource("/users").route(web::post().to(users::register)))
@@ -94,5 +95,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::patch().to(ideas::update_comment))
                     .route(web::delete().to(ideas::delete_comment)),
             ),
-    );
+    ));
 }

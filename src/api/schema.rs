@@ -103,6 +103,8 @@ pub struct Consultation {
     pub sections: Vec<Section>,
     pub idea_count: i64,
     pub vote_count: i64,
+    /// New ideas and comments wait for a moderator's approval.
+    pub premoderation: bool,
 }
 
 impl From<&ConsultationView> for Consultation {
@@ -134,6 +136,7 @@ impl From<&ConsultationView> for Consultation {
                 .collect(),
             idea_count: c.idea_count,
             vote_count: c.vote_count,
+            premoderation: c.premoderation,
         }
     }
 }
@@ -305,6 +308,13 @@ pub struct Comment {
     /// Replies (one level only; replies have none).
     #[schema(no_recursion)]
     pub replies: Vec<Comment>,
+    /// Hidden by the moderators: a tombstone with the public reason.
+    pub hidden: bool,
+    pub hidden_reason: Option<String>,
+    /// Waiting for a moderator's approval (only its author and moderators see it).
+    pub pending: bool,
+    /// Set when the comment moved here from a merged idea.
+    pub moved_from_idea_id: Option<i64>,
 }
 
 impl From<&CommentView> for Comment {
@@ -324,6 +334,10 @@ impl From<&CommentView> for Comment {
             reply_count: c.reply_count,
             editable_until: c.editable_until.map(time),
             replies: c.replies.iter().map(Comment::from).collect(),
+            hidden: c.hidden,
+            hidden_reason: c.hidden_reason.clone(),
+            pending: c.pending,
+            moved_from_idea_id: c.moved_from_idea_id,
         }
     }
 }

@@ -29,6 +29,8 @@ pub struct CurrentUser {
     pub role: Role,
     pub verified: bool,
     pub language: Option<Lang>,
+    /// Set while the account is suspended or banned: (until — `None` for a ban, reason).
+    pub suspension: Option<(Option<chrono::NaiveDateTime>, String)>,
 }
 
 impl CurrentUser {
@@ -40,6 +42,14 @@ impl CurrentUser {
             role: row.role(),
             verified: row.is_verified(),
             language: row.language(),
+            suspension: row.is_suspended().then(|| {
+                let until = if row.banned_at.is_some() {
+                    None
+                } else {
+                    row.suspended_until
+                };
+                (until, row.suspension_reason.clone().unwrap_or_default())
+            }),
         }
     }
 
@@ -47,6 +57,7 @@ impl CurrentUser {
         Actor {
             role: self.role,
             verified: self.verified,
+            suspended: self.suspension.is_some(),
         }
     }
 }

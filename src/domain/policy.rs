@@ -8,11 +8,14 @@ use super::role::Role;
 pub struct Actor {
     pub role: Role,
     pub verified: bool,
+    /// Suspended or banned: may read, may not take part.
+    pub suspended: bool,
 }
 
-/// Taking part (posting, commenting, voting, reporting) needs a verified email.
+/// Taking part (posting, commenting, voting, reporting) needs a verified email and an
+/// account in good standing.
 pub fn can_participate(actor: &Actor) -> bool {
-    actor.verified
+    actor.verified && !actor.suspended
 }
 
 /// Only admins manage accounts and roles.
@@ -56,6 +59,8 @@ pub enum ParticipationDenied {
     SignedOut,
     /// The email address is not confirmed yet.
     Unverified,
+    /// The account is suspended or banned.
+    Suspended,
     /// The consultation is not open: draft, not yet open, or closed.
     NotOpen,
 }
@@ -63,6 +68,9 @@ pub enum ParticipationDenied {
 /// Posting an idea or a comment: a verified person on an open consultation.
 pub fn can_contribute(actor: Option<&Actor>, phase: Phase) -> Result<(), ParticipationDenied> {
     let actor = actor.ok_or(ParticipationDenied::SignedOut)?;
+    if actor.suspended {
+        return Err(ParticipationDenied::Suspended);
+    }
     if !can_participate(actor) {
         return Err(ParticipationDenied::Unverified);
     }
@@ -139,7 +147,11 @@ mod tests {
     use super::*;
 
     fn actor(role: Role, verified: bool) -> Actor {
-        Actor { role, verified }
+        Actor {
+            role,
+            verified,
+            suspended: false,
+        }
     }
 
     #[test]
@@ -235,5 +247,19 @@ mod tests {
             Err(EditDenied::Withdrawn)
         );
         assert!(can_edit(true, true, Phase::Open, false).is_ok());
+    }
+
+    #[test]
+    fn suspended_people_read_but_do_not_take_part() {
+        let suspended = Actor {
+            role: Role::Citizen,
+            verified: true,
+            suspended: true,
+        };
+        assert!(!can_participate(&suspended));
+        assert_eq!(
+            can_contribute(Some(&suspended), Phase::Open),
+            Err(ParticipationDenied::Suspended)
+        );
     }
 }

@@ -19,6 +19,7 @@ pub enum MailKind {
     EmailChangeTaken,
     EmailChangedNotice,
     IdeaReceipt,
+    IdeaMerged,
 }
 
 impl MailKind {
@@ -32,6 +33,7 @@ impl MailKind {
             Self::EmailChangeTaken => "email_change_taken",
             Self::EmailChangedNotice => "email_changed_notice",
             Self::IdeaReceipt => "idea_receipt",
+            Self::IdeaMerged => "idea_merged",
         }
     }
 
@@ -45,6 +47,7 @@ impl MailKind {
             Self::EmailChangeTaken => "mail-email-change-taken-subject",
             Self::EmailChangedNotice => "mail-email-changed-notice-subject",
             Self::IdeaReceipt => "mail-idea-receipt-subject",
+            Self::IdeaMerged => "mail-idea-merged-subject",
         }
     }
 }

@@ -10,10 +10,14 @@ use crate::db::models::ideas;
 use crate::db::{AnyConnection, now};
 use crate::domain::content::{self, CommentBody};
 use crate::domain::markdown;
+use crate::domain::moderation::{self, View, Visibility};
 use crate::domain::policy::{self, Actor, EditDenied};
 use crate::error::AppError;
+use crate::rate_limit::COMMENTS_PER_ACCOUNT;
 use crate::services::consultations::{participation_error, phase_of};
+use crate::services::ideas::require_open_idea;
 use crate::services::ideas::{AuthorView, load_idea};
+use crate::services::screening;
 use crate::state::AppState;
 
 pub const COMMENTS_PER_PAGE: i64 = 50;
@@ -38,6 +42,13 @@ pub struct CommentView {
     /// Until when the viewer may still edit it (their own comments only).
     pub editable_until: Option<NaiveDateTime>,
     pub replies: Vec<CommentView>,
+    /// Hidden by the moderators: a tombstone with the public reason, no text, no author.
+    pub hidden: bool,
+    pub hidden_reason: Option<String>,
+    /// Waiting for approval (seen only by its author and the moderators).
+    pub pending: bool,
+    /// Set when the comment came from an idea merged into this one.
+    pub moved_from_idea_id: Option<i64>,
 }
 
 /// A page of top-level comments with their replies.
@@ -47,17 +58,38 @@ pub struct CommentPage {
     pub next_cursor: Option<String>,
 }
 
+/// The viewer's view of a comment; `None` when they may not see it at all.
 fn view(
     row: CommentRow,
     author: Option<String>,
     viewer: Option<i64>,
+    is_moderator: bool,
     open: bool,
     at: NaiveDateTime,
-) -> CommentView {
-    let deleted = row.deleted_at.is_some();
+) -> Option<CommentView> {
+    let shown = moderation::view_of(
+        row.visibility(),
+        viewer == Some(row.author_id),
+        is_moderator,
+    );
+    if shown == View::Absent {
+        return None;
+    }
+    let hidden = row.visibility() == Visibility::Hidden;
+    let pending = row.visibility() == Visibility::Pending;
+    let tombstone = shown == View::Tombstone;
+    let deleted = row.deleted_at.is_some() || tombstone;
     let is_mine = !deleted && viewer == Some(row.author_id);
-    let editable = is_mine && open && content::within_edit_window(row.created_at, at);
-    CommentView {
+    let editable = is_mine && open && !hidden && content::within_edit_window(row.created_at, at);
+    Some(CommentView {
+        hidden,
+        hidden_reason: if hidden {
+            row.hidden_reason.clone()
+        } else {
+            None
+        },
+        pending,
+        moved_from_idea_id: row.moved_from_idea_id,
         id: row.id,
         idea_id: row.idea_id,
         parent_id: row.parent_id,
@@ -73,7 +105,7 @@ fn view(
         is_mine,
         editable_until: editable.then(|| row.created_at + content::EDIT_WINDOW),
         replies: Vec::new(),
-    }
+    })
 }
 
 /// Top-level comments after `cursor` (a comment id), with up to 100 replies each.
@@ -106,29 +138,54 @@ pub async fn page(
     state
         .db
         .read(move |c| {
-            let (_, _, consultation) = load_idea(c, idea_id, actor.as_ref())?;
+            let (idea, _, consultation) = load_idea(c, idea_id, actor.as_ref())?;
+            let is_moderator = actor.is_some_and(|a| moderation::can_moderate(a.role));
+            match moderation::view_of(
+                idea.visibility(),
+                viewer_id == Some(idea.author_id),
+                is_moderator,
+            ) {
+                View::Absent => return Err(AppError::NotFound),
+                View::Redirect => {
+                    return Err(AppError::MovedIdea(idea.merged_into_id.unwrap_or(idea.id)));
+                }
+                // A hidden idea's discussion goes with it.
+                View::Tombstone => {
+                    return Ok(CommentPage {
+                        items: Vec::new(),
+                        next_cursor: None,
+                    });
+                }
+                View::Full => {}
+            }
             let at = now();
-            let open = phase_of(&consultation, at).accepts_participation();
-            load_page(c, idea_id, after, limit, viewer_id, open, at)
+            let open =
+                phase_of(&consultation, at).accepts_participation() && idea.locked_at.is_none();
+            load_page(c, idea_id, after, limit, viewer_id, is_moderator, open, at)
         })
         .await
 }
 
+#[allow(clippy::too_many_arguments)]
 fn load_page(
     conn: &mut AnyConnection,
     idea_id: i64,
     after: Option<i64>,
     limit: i64,
     viewer: Option<i64>,
+    is_moderator: bool,
     open: bool,
     at: NaiveDateTime,
 ) -> Result<CommentPage, AppError> {
     let rows = comments::top_level_page(conn, idea_id, after, limit + 1)?;
     let has_more = rows.len() as i64 > limit;
+    let last_id = rows[..rows.len().min(limit as usize)]
+        .last()
+        .map(|(r, _)| r.id);
     let mut items: Vec<CommentView> = rows
         .into_iter()
         .take(limit as usize)
-        .map(|(row, author)| view(row, author, viewer, open, at))
+        .filter_map(|(row, author)| view(row, author, viewer, is_moderator, open, at))
         .collect();
     let parents: Vec<i64> = items
         .iter()
@@ -137,14 +194,17 @@ fn load_page(
         .collect();
     if !parents.is_empty() {
         for (row, author) in comments::replies_of(conn, &parents, REPLIES_PER_COMMENT)? {
-            let reply = view(row, author, viewer, open, at);
+            let Some(reply) = view(row, author, viewer, is_moderator, open, at) else {
+                continue;
+            };
             if let Some(parent) = items.iter_mut().find(|p| Some(p.id) == reply.parent_id) {
                 parent.replies.push(reply);
             }
         }
     }
+    // The cursor is the last row read, even when the viewer may not see that row.
     let next_cursor = if has_more {
-        items.last().map(|c| c.id.to_string())
+        last_id.map(|id| id.to_string())
     } else {
         None
     };
@@ -162,13 +222,29 @@ pub async fn post(
     let parsed = CommentBody::parse("body", body)?;
     let actor = identity.user.actor();
     let user_id = identity.user.id.0;
+    if policy::can_participate(&actor) {
+        state
+            .limiter
+            .hit(COMMENTS_PER_ACCOUNT, &user_id.to_string())
+            .await?;
+    }
     let view = state
         .db
         .write(move |c| {
-            let (_, _, consultation) = load_idea(c, idea_id, Some(&actor))?;
+            let (idea, _, consultation) = load_idea(c, idea_id, Some(&actor))?;
             let at = now();
             policy::can_contribute(Some(&actor), phase_of(&consultation, at))
                 .map_err(participation_error)?;
+            require_open_idea(&idea)?;
+            screening::refuse_links_from_new_accounts(
+                c,
+                crate::domain::ids::UserId(user_id),
+                parsed.as_str(),
+                "body",
+            )?;
+            let visibility =
+                screening::visibility_for(c, consultation.premoderation, parsed.as_str())?;
+            let counted = visibility == Visibility::Visible;
             if let Some(parent) = parent_id {
                 let parent = comments::find(c, parent)?
                     .ok_or(AppError::validation("parent_id", "error-parent-invalid"))?;
@@ -179,7 +255,9 @@ pub async fn post(
                 {
                     return Err(AppError::validation("parent_id", "error-parent-invalid"));
                 }
-                comments::add_replies(c, parent.id, 1)?;
+                if counted {
+                    comments::add_replies(c, parent.id, 1)?;
+                }
             }
             let html = markdown::render_user(parsed.as_str());
             let id = comments::insert(
@@ -192,11 +270,14 @@ pub async fn post(
                     body_html: &html,
                     created_at: at,
                     updated_at: at,
+                    visibility: visibility.as_str(),
                 },
             )?;
-            ideas::add_comments(c, idea_id, 1)?;
+            if counted {
+                ideas::add_comments(c, idea_id, 1)?;
+            }
             let (row, author) = comments::find_with_author(c, id)?.ok_or(AppError::NotFound)?;
-            Ok(view(row, author, Some(user_id), true, at))
+            view(row, author, Some(user_id), false, true, at).ok_or(AppError::NotFound)
         })
         .await?;
     tracing::info!(comment = view.id, idea = idea_id, "comment posted");
@@ -243,7 +324,7 @@ pub async fn edit(
         .db
         .write(move |c| {
             let (row, consultation) = load_comment(c, id, &actor)?;
-            if row.deleted_at.is_some() {
+            if row.deleted_at.is_some() || row.visibility() == Visibility::Hidden {
                 return Err(AppError::NotFound);
             }
             let at = now();
@@ -257,7 +338,7 @@ pub async fn edit(
             let html = markdown::render_user(parsed.as_str());
             comments::update_body(c, id, parsed.as_str(), &html, at)?;
             let (row, author) = comments::find_with_author(c, id)?.ok_or(AppError::NotFound)?;
-            Ok(view(row, author, Some(user_id), true, at))
+            view(row, author, Some(user_id), false, true, at).ok_or(AppError::NotFound)
         })
         .await
 }
@@ -277,9 +358,12 @@ pub async fn delete(state: &AppState, identity: &Identity, id: i64) -> Result<()
                 return Err(AppError::Forbidden("error-not-author"));
             }
             comments::soft_delete(c, id, now())?;
-            ideas::add_comments(c, row.idea_id, -1)?;
-            if let Some(parent) = row.parent_id {
-                comments::add_replies(c, parent, -1)?;
+            // Only visible comments are counted, so only they uncount.
+            if row.visibility() == Visibility::Visible {
+                ideas::add_comments(c, row.idea_id, -1)?;
+                if let Some(parent) = row.parent_id {
+                    comments::add_replies(c, parent, -1)?;
+                }
             }
             Ok(())
         })

@@ -72,6 +72,7 @@ pub struct ConsultationView {
     pub sections: Vec<SectionView>,
     pub idea_count: i64,
     pub vote_count: i64,
+    pub premoderation: bool,
 }
 
 /// A consultation as the home page lists it.
@@ -118,6 +119,7 @@ pub fn participation_error(denied: ParticipationDenied) -> AppError {
     match denied {
         ParticipationDenied::SignedOut => AppError::Unauthorized,
         ParticipationDenied::Unverified => AppError::Forbidden("error-verify-first"),
+        ParticipationDenied::Suspended => AppError::Forbidden("error-suspended"),
         ParticipationDenied::NotOpen => AppError::Forbidden("error-consultation-closed"),
     }
 }
@@ -145,6 +147,7 @@ fn view(
         .collect();
     let (idea_count, vote_count) = consultations::totals(conn, row.id)?;
     Ok(ConsultationView {
+        premoderation: row.premoderation,
         id: row.id,
         status: status_of(&row),
         phase: phase_of(&row, now()),
@@ -315,6 +318,8 @@ pub struct ConsultationInput {
     pub opens_at: Option<String>,
     pub closes_at: Option<String>,
     pub status: Option<String>,
+    /// Hold new ideas and comments for approval.
+    pub premoderation: Option<bool>,
 }
 
 /// Accepts RFC 3339 (`2026-12-01T09:00:00+09:00`) or a local `YYYY-MM-DDTHH:MM` (as HTML
@@ -475,6 +480,7 @@ pub async fn create(
                     closes_at,
                     created_at: at,
                     updated_at: at,
+                    premoderation: input.premoderation.unwrap_or(false),
                 },
             )?;
             consultations::replace_sections(c, id, &sections)?;
@@ -521,6 +527,7 @@ pub async fn update(
                 opens_at: parsed.opens_at,
                 closes_at: parsed.closes_at,
                 updated_at: Some(now()),
+                premoderation: input.premoderation,
             };
             consultations::update(c, row.id, &changes)?;
             if let Some((_, sections)) = rendered {

@@ -97,6 +97,7 @@ pub async fn load(state: &AppState) -> Result<DemoReport, AppError> {
     if !exists {
         // The command line is trusted: it acts as an administrator.
         let admin = Actor {
+            suspended: false,
             role: Role::Admin,
             verified: true,
         };
@@ -114,6 +115,7 @@ pub async fn load(state: &AppState) -> Result<DemoReport, AppError> {
                 opens_at: Some(rfc(at - Duration::days(1))),
                 closes_at: Some(rfc(at + Duration::days(30))),
                 status: Some("open".to_owned()),
+                premoderation: None,
             },
         )
         .await?;
@@ -330,7 +332,7 @@ async fn load_discussion(state: &AppState) -> Result<usize, AppError> {
                 continue;
             }
             let value = match (k + p) % 5 {
-                0 | 1 | 2 => Some(VoteValue::Support),
+                0..=2 => Some(VoteValue::Support),
                 3 if k % 3 == 0 => Some(VoteValue::Oppose),
                 _ => None,
             };

@@ -16,11 +16,14 @@ use crate::domain::fields::{FieldError, FieldErrors};
 use crate::domain::lang::Lang;
 use crate::domain::listing::{Cursor, Sort, parse_limit};
 use crate::domain::markdown;
+use crate::domain::moderation::{self, View, Visibility};
 use crate::domain::policy::{self, Actor, EditDenied};
 use crate::email::compose::MailKind;
 use crate::email::outbox;
 use crate::error::AppError;
+use crate::rate_limit::IDEAS_PER_ACCOUNT;
 use crate::services::consultations::{load_visible, participation_error, phase_of};
+use crate::services::screening;
 use crate::state::AppState;
 
 /// The official response statuses an idea can carry (set by drafters).
@@ -34,6 +37,8 @@ pub const RESPONSE_STATUSES: [&str; 7] = [
     "out_of_scope",
 ];
 const EXCERPT_CHARS: usize = 200;
+/// Pinned ideas shown at the top of a consultation's default list.
+const MAX_PINNED: i64 = 10;
 
 /// Who wrote something, as the public sees it.
 #[derive(Clone, Debug, Serialize)]
@@ -70,6 +75,8 @@ pub struct IdeaSummary {
     pub author: AuthorView,
     pub tags: Vec<TagView>,
     pub my_vote: Option<VoteValue>,
+    pub pinned: bool,
+    pub locked: bool,
 }
 
 /// An idea with everything its page needs.
@@ -87,6 +94,11 @@ pub struct IdeaDetail {
     pub editable_until: Option<NaiveDateTime>,
     pub is_mine: bool,
     pub revision_count: usize,
+    pub visibility: Visibility,
+    /// For hidden ideas: the reason the moderators gave (public, shown on the tombstone).
+    pub hidden_reason: Option<String>,
+    /// The viewer sees only a tombstone: title, text and author are withheld.
+    pub tombstone: bool,
 }
 
 /// One page of a list.
@@ -96,7 +108,8 @@ pub struct IdeaPage {
     pub next_cursor: Option<String>,
 }
 
-fn summary(
+/// An idea row as lists show it.
+pub fn summary(
     row: &IdeaRow,
     author: Option<String>,
     consultation: &str,
@@ -122,6 +135,8 @@ fn summary(
         },
         tags,
         my_vote,
+        pinned: row.pinned_at.is_some(),
+        locked: row.locked_at.is_some(),
     }
 }
 
@@ -169,7 +184,24 @@ pub fn load_idea(
     Ok((idea, author, consultation))
 }
 
-/// The idea page's data.
+/// Taking part on an idea (voting, commenting) needs it visible and not locked.
+pub fn require_open_idea(idea: &IdeaRow) -> Result<(), AppError> {
+    match idea.visibility() {
+        Visibility::Visible => {}
+        Visibility::Pending => return Err(AppError::NotFound),
+        Visibility::Hidden => return Err(AppError::Forbidden("error-idea-hidden")),
+        Visibility::Merged => {
+            return Err(AppError::MovedIdea(idea.merged_into_id.unwrap_or(idea.id)));
+        }
+    }
+    if idea.locked_at.is_some() {
+        return Err(AppError::Forbidden("error-idea-locked"));
+    }
+    Ok(())
+}
+
+/// The idea page's data: the idea itself, a tombstone if it is hidden, a redirect if it was
+/// merged, nothing if it awaits approval (except for its author and the moderators).
 pub async fn get(
     state: &AppState,
     viewer: Option<&Identity>,
@@ -181,7 +213,27 @@ pub async fn get(
         .db
         .read(move |c| {
             let (idea, author, consultation) = load_idea(c, id, actor.as_ref())?;
-            detail(c, idea, author, &consultation, viewer_id)
+            let is_moderator = actor.is_some_and(|a| moderation::can_moderate(a.role));
+            match moderation::view_of(
+                idea.visibility(),
+                viewer_id == Some(idea.author_id),
+                is_moderator,
+            ) {
+                View::Absent => Err(AppError::NotFound),
+                View::Redirect => Err(AppError::MovedIdea(idea.merged_into_id.unwrap_or(idea.id))),
+                View::Tombstone => {
+                    let mut d = detail(c, idea, None, &consultation, viewer_id)?;
+                    d.tombstone = true;
+                    d.summary.title = String::new();
+                    d.summary.excerpt = String::new();
+                    d.summary.tags.clear();
+                    d.body = String::new();
+                    d.body_html = String::new();
+                    d.editable_until = None;
+                    Ok(d)
+                }
+                View::Full => detail(c, idea, author, &consultation, viewer_id),
+            }
         })
         .await
 }
@@ -202,6 +254,7 @@ fn detail(
     let at = now();
     let phase = phase_of(consultation, at);
     let editable = is_mine
+        && idea.visibility() == Visibility::Visible
         && policy::can_edit(
             true,
             content::within_edit_window(idea.created_at, at),
@@ -209,6 +262,8 @@ fn detail(
             idea.is_withdrawn(),
         )
         .is_ok();
+    let visibility = idea.visibility();
+    let hidden_reason = idea.hidden_reason.clone();
     Ok(IdeaDetail {
         summary: summary(&idea, author, &consultation.slug, tags, my_vote),
         editable_until: editable.then(|| idea.created_at + content::EDIT_WINDOW),
@@ -220,6 +275,9 @@ fn detail(
         withdrawn_at: idea.withdrawn_at,
         is_mine,
         revision_count,
+        visibility,
+        hidden_reason,
+        tombstone: false,
     })
 }
 
@@ -276,6 +334,12 @@ pub async fn post(
     lang: Lang,
 ) -> Result<IdeaDetail, AppError> {
     let actor = identity.user.actor();
+    if policy::can_participate(&actor) {
+        state
+            .limiter
+            .hit(IDEAS_PER_ACCOUNT, &identity.user.id.to_string())
+            .await?;
+    }
     let user = identity.user.clone();
     let slug = slug.to_owned();
     let title = input.title.to_owned();
@@ -294,6 +358,9 @@ pub async fn post(
                 section: section.as_deref(),
             };
             let (title, body, section) = parse_input(c, consultation.id, &input)?;
+            let text = format!("{}\n{}", title.as_str(), body.as_str());
+            screening::refuse_links_from_new_accounts(c, user.id, &text, "body")?;
+            let visibility = screening::visibility_for(c, consultation.premoderation, &text)?;
             let at = now();
             let body_html = markdown::render_user(body.as_str());
             // The receipt needs the id: insert with a placeholder, then set it.
@@ -310,6 +377,7 @@ pub async fn post(
                     body_html: &body_html,
                     created_at: at,
                     updated_at: at,
+                    visibility: visibility.as_str(),
                 },
             )?;
             let receipt = content::receipt_number(id, at);
@@ -420,7 +488,7 @@ pub async fn revisions(
     state: &AppState,
     viewer: Option<Actor>,
     id: i64,
-) -> Result<Vec<(String, String, Option<String>, NaiveDateTime)>, AppError> {
+) -> Result<Vec<ideas::Revision>, AppError> {
     state
         .db
         .read(move |c| {
@@ -538,6 +606,26 @@ pub async fn list(
                     search::FILTER_MAX_MATCHES,
                 )?);
             }
+            // The default list shows pinned ideas first, on its first page only.
+            let pinned_first = parsed.sort == Sort::New;
+            let mut pinned = Vec::new();
+            if pinned_first {
+                if parsed.cursor.is_none() {
+                    let only_pinned = IdeaFilter {
+                        pinned: Some(true),
+                        ..filter.clone()
+                    };
+                    pinned = ideas::list(
+                        c,
+                        consultation.id,
+                        &only_pinned,
+                        Sort::New,
+                        None,
+                        MAX_PINNED,
+                    )?;
+                }
+                filter.pinned = Some(false);
+            }
             let rows = ideas::list(
                 c,
                 consultation.id,
@@ -548,17 +636,16 @@ pub async fn list(
             )?;
             let has_more = rows.len() as i64 > parsed.limit;
             let rows: Vec<_> = rows.into_iter().take(parsed.limit as usize).collect();
-            let next_cursor = has_more
-                .then(|| {
-                    rows.last().map(|(r, _)| {
-                        Cursor {
-                            key: r.sort_key(parsed.sort),
-                            id: r.id,
-                        }
-                        .encode()
-                    })
-                })
-                .flatten();
+            let cursor_row = rows.last().map(|(r, _)| Cursor {
+                key: r.sort_key(parsed.sort),
+                id: r.id,
+            });
+            let rows: Vec<_> = pinned.into_iter().chain(rows).collect();
+            let next_cursor = if has_more {
+                cursor_row.map(Cursor::encode)
+            } else {
+                None
+            };
             let ids: Vec<i64> = rows.iter().map(|(r, _)| r.id).collect();
             let mut tags = tags_by_idea(c, &ids)?;
             let mine = my_votes(c, viewer_id, &ids)?;

@@ -19,7 +19,7 @@ use crate::domain::policy;
 use crate::domain::search_text::{self, Segment};
 use crate::error::AppError;
 use crate::services::consultations::load_visible;
-use crate::services::ideas::{AuthorView, IdeaSummary, TagView};
+use crate::services::ideas::{IdeaSummary, TagView};
 use crate::state::AppState;
 
 /// Results per page unless asked otherwise.
@@ -43,7 +43,6 @@ const QUERY_GRAMS: usize = 32;
 const DRAFT_CHARS: usize = 1_000;
 /// Of each existing idea, the title and this much of the body are compared.
 const BODY_CHARS: usize = 600;
-const EXCERPT_CHARS: usize = 200;
 
 // ---------------------------------------------------------------------------------------
 // Search
@@ -439,28 +438,13 @@ pub async fn similar(
             Ok(scored
                 .into_iter()
                 .map(|(row, author, score)| SimilarIdea {
-                    idea: IdeaSummary {
-                        id: row.id,
-                        receipt: row.receipt.clone(),
-                        consultation: consultation.slug.clone(),
-                        section: row.section_key.clone(),
-                        title: row.title.clone(),
-                        excerpt: markdown::plain_text(&row.body, EXCERPT_CHARS),
-                        status: row.status.clone(),
-                        response_status: row.response_status.clone(),
-                        support_count: row.support_count,
-                        oppose_count: row.oppose_count,
-                        comment_count: row.comment_count,
-                        created_at: row.created_at,
-                        edited: row.edited_at.is_some(),
-                        author: AuthorView {
-                            display_name: author,
-                        },
-                        tags: tags.remove(&row.id).unwrap_or_default(),
-                        my_vote: mine.get(&row.id).copied(),
-                        pinned: row.pinned_at.is_some(),
-                        locked: row.locked_at.is_some(),
-                    },
+                    idea: crate::services::ideas::summary(
+                        &row,
+                        author,
+                        &consultation.slug,
+                        tags.remove(&row.id).unwrap_or_default(),
+                        mine.get(&row.id).copied(),
+                    ),
                     score: (score * 1000.0).round() / 1000.0,
                 })
                 .collect())

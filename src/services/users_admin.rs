@@ -66,6 +66,7 @@ pub fn set_role_sync(
         let user = users::find(c, target)?.ok_or(AppError::NotFound)?;
         let admins = users::count_admins(c)?;
         let acting = actor.copied().unwrap_or(Actor {
+            suspended: false,
             role: Role::Admin,
             verified: true,
         });

@@ -10,7 +10,7 @@ use crate::domain::content::{self, VoteValue};
 use crate::domain::policy::{self, VoteDenied};
 use crate::error::AppError;
 use crate::services::consultations::{participation_error, phase_of};
-use crate::services::ideas::load_idea;
+use crate::services::ideas::{load_idea, require_open_idea};
 use crate::state::AppState;
 
 /// The idea's counts after a vote, and the caller's vote.
@@ -69,6 +69,7 @@ pub async fn set(
         .db
         .write(move |c| {
             let (idea, _, consultation) = load_idea(c, idea_id, Some(&actor))?;
+            require_open_idea(&idea)?;
             let at = now();
             policy::can_vote(
                 Some(&actor),
@@ -117,7 +118,8 @@ pub async fn clear(
     state
         .db
         .write(move |c| {
-            let (_, _, consultation) = load_idea(c, idea_id, Some(&actor))?;
+            let (idea, _, consultation) = load_idea(c, idea_id, Some(&actor))?;
+            require_open_idea(&idea)?;
             policy::can_contribute(Some(&actor), phase_of(&consultation, now()))
                 .map_err(participation_error)?;
             let before = votes::find_for_update(c, user, idea_id)?;

@@ -15,6 +15,7 @@ mod ideas_api;
 mod language;
 mod login;
 mod migrations;
+mod moderation;
 mod openapi;
 mod pages;
 mod passwords;

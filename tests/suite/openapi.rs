@@ -36,6 +36,22 @@ async fn the_openapi_document_lists_every_contract_path() {
         ("/api/v1/comments/{id}", "delete"),
         ("/api/v1/ideas/{id}/vote", "put"),
         ("/api/v1/ideas/{id}/vote", "delete"),
+        ("/api/v1/search", "get"),
+        ("/api/v1/ideas/{id}/reports", "post"),
+        ("/api/v1/comments/{id}/reports", "post"),
+        ("/api/v1/moderation/queue", "get"),
+        ("/api/v1/ideas/{id}/moderation", "post"),
+        ("/api/v1/comments/{id}/moderation", "post"),
+        ("/api/v1/ideas/{id}/merge", "post"),
+        ("/api/v1/consultations/{slug}/tags", "get"),
+        ("/api/v1/consultations/{slug}/tags", "post"),
+        ("/api/v1/consultations/{slug}/tags/{tag}", "patch"),
+        ("/api/v1/consultations/{slug}/tags/{tag}", "delete"),
+        ("/api/v1/ideas/{id}/tags", "put"),
+        ("/api/v1/consultations/{slug}/tags/{tag}/ideas", "post"),
+        ("/api/v1/users/{id}/suspension", "post"),
+        ("/api/v1/users/{id}/suspension", "delete"),
+        ("/api/v1/moderation/log", "get"),
     ];
     for (path, method) in contract {
         assert!(

@@ -392,6 +392,12 @@ async fn votes_through_the_form_change_the_counts_and_authors_cannot_vote() {
         .submit(&page_path, &vote_path, &[("value", "support")])
         .await;
     assert_eq!(res.status(), 403);
+    let refusal = res.text().await.unwrap();
+    assert!(refusal.contains("<p class=\"error-code\">403</p>"));
+    assert!(
+        !refusal.contains("error-vote-own-idea"),
+        "explained in words"
+    );
     assert_eq!(idea_json(&app, id).await["support_count"], 0);
 
     let res = app
@@ -691,7 +697,14 @@ async fn closed_consultations_are_read_only_and_say_so() {
         let res = browser.submit(&page_path, &action, &fields).await;
         assert_eq!(res.status(), 403, "{action}");
         let body = res.text().await.unwrap();
-        assert!(body.contains("error-code"), "an error page");
+        assert!(
+            body.contains("<p class=\"error-code\">403</p>"),
+            "an error page"
+        );
+        assert!(
+            !body.contains("error-consultation-closed"),
+            "the refusal is explained in words, not a message key"
+        );
     }
     let res = browser
         .submit(

@@ -20,6 +20,15 @@ pub struct CommentRow {
     pub updated_at: NaiveDateTime,
     pub edited_at: Option<NaiveDateTime>,
     pub deleted_at: Option<NaiveDateTime>,
+    pub visibility: String,
+    pub hidden_reason: Option<String>,
+    pub moved_from_idea_id: Option<i64>,
+}
+
+impl CommentRow {
+    pub fn visibility(&self) -> crate::domain::moderation::Visibility {
+        crate::domain::moderation::Visibility::parse(&self.visibility)
+    }
 }
 
 #[derive(Insertable)]
@@ -32,6 +41,7 @@ pub struct NewComment<'a> {
     pub body_html: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub visibility: &'a str,
 }
 
 pub fn insert(conn: &mut AnyConnection, new: &NewComment<'_>) -> QueryResult<i64> {
@@ -147,4 +157,21 @@ pub fn replies_of(
         count += 1;
     }
     Ok(kept)
+}
+
+/// Moves every comment of one idea to another, remembering where they came from.
+pub fn move_all(conn: &mut AnyConnection, from: i64, to: i64) -> QueryResult<usize> {
+    diesel::update(comments::table.filter(comments::idea_id.eq(from)))
+        .set((
+            comments::idea_id.eq(to),
+            comments::moved_from_idea_id.eq(Some(from)),
+        ))
+        .execute(conn)
+}
+
+pub fn by_author(conn: &mut AnyConnection, author: i64) -> QueryResult<Vec<CommentRow>> {
+    comments::table
+        .filter(comments::author_id.eq(author))
+        .select(CommentRow::as_select())
+        .load(conn)
 }

@@ -41,6 +41,7 @@ pub struct ConsultationRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub body_html: String,
+    pub premoderation: bool,
 }
 
 #[derive(Insertable)]
@@ -57,6 +58,7 @@ pub struct NewConsultation<'a> {
     pub closes_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub premoderation: bool,
 }
 
 /// Fields an admin may change; `None` leaves a field as it is.
@@ -72,6 +74,7 @@ pub struct ConsultationChanges {
     pub opens_at: Option<NaiveDateTime>,
     pub closes_at: Option<NaiveDateTime>,
     pub updated_at: Option<NaiveDateTime>,
+    pub premoderation: Option<bool>,
 }
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -196,13 +199,14 @@ pub fn list_sections(conn: &mut AnyConnection, consultation: i64) -> QueryResult
         .load(conn)
 }
 
-/// Published ideas per section key (ideas without a section are counted under `None`).
+/// Visible ideas per section key (ideas without a section are counted under `None`).
 pub fn idea_counts_by_section(
     conn: &mut AnyConnection,
     consultation: i64,
 ) -> QueryResult<Vec<(Option<String>, i64)>> {
     ideas::table
         .filter(ideas::consultation_id.eq(consultation))
+        .filter(ideas::visibility.eq("visible"))
         .group_by(ideas::section_key)
         .select((ideas::section_key, diesel::dsl::count_star()))
         .load(conn)
@@ -212,10 +216,12 @@ pub fn idea_counts_by_section(
 pub fn totals(conn: &mut AnyConnection, consultation: i64) -> QueryResult<(i64, i64)> {
     let ideas_count = ideas::table
         .filter(ideas::consultation_id.eq(consultation))
+        .filter(ideas::visibility.eq("visible"))
         .count()
         .get_result(conn)?;
     let votes: Option<i64> = ideas::table
         .filter(ideas::consultation_id.eq(consultation))
+        .filter(ideas::visibility.eq("visible"))
         .select(diesel::dsl::sum(ideas::support_count + ideas::oppose_count))
         .first(conn)?;
     Ok((ideas_count, votes.unwrap_or(0)))

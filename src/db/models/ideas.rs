@@ -7,6 +7,11 @@ use crate::db::AnyConnection;
 use crate::db::schema::{idea_revisions, idea_tags, ideas, tags, users};
 use crate::domain::listing::{Cursor, Sort};
 
+/// An earlier version of an idea: (title, body, section, saved at).
+pub type Revision = (String, String, Option<String>, NaiveDateTime);
+/// A tag on an idea: (idea id, slug, name_ja, name_en, colour).
+pub type IdeaTag = (i64, String, String, String, String);
+
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = ideas)]
 pub struct IdeaRow {
@@ -29,9 +34,18 @@ pub struct IdeaRow {
     pub updated_at: NaiveDateTime,
     pub edited_at: Option<NaiveDateTime>,
     pub withdrawn_at: Option<NaiveDateTime>,
+    pub visibility: String,
+    pub hidden_reason: Option<String>,
+    pub locked_at: Option<NaiveDateTime>,
+    pub pinned_at: Option<NaiveDateTime>,
+    pub merged_into_id: Option<i64>,
 }
 
 impl IdeaRow {
+    pub fn visibility(&self) -> crate::domain::moderation::Visibility {
+        crate::domain::moderation::Visibility::parse(&self.visibility)
+    }
+
     pub fn is_withdrawn(&self) -> bool {
         self.status == "withdrawn"
     }
@@ -60,6 +74,7 @@ pub struct NewIdea<'a> {
     pub body_html: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub visibility: &'a str,
 }
 
 pub fn insert(conn: &mut AnyConnection, new: &NewIdea<'_>) -> QueryResult<i64> {
@@ -129,10 +144,7 @@ pub fn save_edit(
 }
 
 /// Earlier versions of an idea, oldest first: (title, body, section, saved at).
-pub fn revisions(
-    conn: &mut AnyConnection,
-    idea: i64,
-) -> QueryResult<Vec<(String, String, Option<String>, NaiveDateTime)>> {
+pub fn revisions(conn: &mut AnyConnection, idea: i64) -> QueryResult<Vec<Revision>> {
     idea_revisions::table
         .filter(idea_revisions::idea_id.eq(idea))
         .order(idea_revisions::id.asc())
@@ -204,6 +216,8 @@ pub struct IdeaFilter {
     /// Ids from a text search (already matched); `Some(empty)` means nothing matched.
     pub ids: Option<Vec<i64>>,
     pub author_id: Option<i64>,
+    /// Pinned ideas are listed separately at the top of the default list.
+    pub pinned: Option<bool>,
 }
 
 /// One page of a consultation's ideas in `sort` order after `cursor`, with author names.
@@ -216,11 +230,18 @@ pub fn list(
     cursor: Option<Cursor>,
     limit: i64,
 ) -> QueryResult<Vec<(IdeaRow, Option<String>)>> {
+    // Lists only ever show visible ideas: hidden, pending and merged ones appear nowhere.
     let mut query = ideas::table
         .inner_join(users::table)
         .filter(ideas::consultation_id.eq(consultation))
+        .filter(ideas::visibility.eq("visible"))
         .select((IdeaRow::as_select(), users::display_name))
         .into_boxed();
+    match filter.pinned {
+        Some(true) => query = query.filter(ideas::pinned_at.is_not_null()),
+        Some(false) => query = query.filter(ideas::pinned_at.is_null()),
+        None => {}
+    }
     if let Some(section) = &filter.section {
         query = query.filter(ideas::section_key.eq(section.clone()));
     }
@@ -267,10 +288,7 @@ pub fn list(
 }
 
 /// Tag slugs and names per idea, for a page of ideas.
-pub fn tags_of(
-    conn: &mut AnyConnection,
-    idea_ids: &[i64],
-) -> QueryResult<Vec<(i64, String, String, String, String)>> {
+pub fn tags_of(conn: &mut AnyConnection, idea_ids: &[i64]) -> QueryResult<Vec<IdeaTag>> {
     idea_tags::table
         .inner_join(tags::table)
         .filter(idea_tags::idea_id.eq_any(idea_ids))
@@ -301,6 +319,7 @@ pub fn recount(conn: &mut AnyConnection, id: i64) -> QueryResult<(i64, i64, i64)
     let comments = comments::table
         .filter(comments::idea_id.eq(id))
         .filter(comments::deleted_at.is_null())
+        .filter(comments::visibility.eq("visible"))
         .count()
         .get_result(conn)?;
     Ok((support, oppose, comments))
@@ -320,4 +339,45 @@ pub fn newest(
         None,
         limit,
     )
+}
+
+pub fn mark_merged(
+    conn: &mut AnyConnection,
+    id: i64,
+    into: i64,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(ideas::table.find(id))
+        .set((
+            ideas::visibility.eq("merged"),
+            ideas::merged_into_id.eq(Some(into)),
+            ideas::pinned_at.eq(None::<NaiveDateTime>),
+            ideas::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+/// The newest ideas (any visibility), optionally of one consultation, for the queue.
+pub fn newest_ids(
+    conn: &mut AnyConnection,
+    consultation: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    let mut query = ideas::table
+        .filter(ideas::visibility.ne("merged"))
+        .select(ideas::id)
+        .order(ideas::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(c) = consultation {
+        query = query.filter(ideas::consultation_id.eq(c));
+    }
+    query.load(conn)
+}
+
+pub fn by_author(conn: &mut AnyConnection, author: i64) -> QueryResult<Vec<IdeaRow>> {
+    ideas::table
+        .filter(ideas::author_id.eq(author))
+        .select(IdeaRow::as_select())
+        .load(conn)
 }

@@ -5,6 +5,7 @@ pub mod comments;
 pub mod consultations;
 pub mod email_tokens;
 pub mod ideas;
+pub mod moderation;
 pub mod outbox;
 pub mod rate_limits;
 pub mod sessions;

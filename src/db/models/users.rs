@@ -24,6 +24,9 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    pub suspended_until: Option<NaiveDateTime>,
+    pub banned_at: Option<NaiveDateTime>,
+    pub suspension_reason: Option<String>,
 }
 
 impl UserRow {
@@ -44,10 +47,19 @@ impl UserRow {
         self.email_verified_at.is_some()
     }
 
+    pub fn is_suspended(&self) -> bool {
+        crate::domain::moderation::is_suspended(
+            self.suspended_until,
+            self.banned_at,
+            crate::db::now(),
+        )
+    }
+
     pub fn actor(&self) -> Actor {
         Actor {
             role: self.role(),
             verified: self.is_verified() && self.deleted_at.is_none(),
+            suspended: self.is_suspended(),
         }
     }
 }
@@ -235,6 +247,24 @@ pub fn search(
         .select(UserRow::as_select())
         .load(conn)?;
     Ok((rows, total))
+}
+
+pub fn set_suspension(
+    conn: &mut AnyConnection,
+    id: UserId,
+    until: Option<NaiveDateTime>,
+    banned_at: Option<NaiveDateTime>,
+    reason: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id.0))
+        .set((
+            users::suspended_until.eq(until),
+            users::banned_at.eq(banned_at),
+            users::suspension_reason.eq(reason),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
 }
 
 #[cfg(test)]

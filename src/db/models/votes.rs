@@ -86,3 +86,18 @@ pub fn mine(conn: &mut AnyConnection, user: i64, ideas: &[i64]) -> QueryResult<V
         .select((votes::idea_id, votes::value))
         .load(conn)
 }
+
+/// Every vote on an idea (merging and recounting).
+pub fn for_idea(conn: &mut AnyConnection, idea: i64) -> QueryResult<Vec<VoteRow>> {
+    votes::table
+        .filter(votes::idea_id.eq(idea))
+        .select(VoteRow::as_select())
+        .load(conn)
+}
+
+/// Moves one person's vote to another idea (used by merges, after de-duplication).
+pub fn move_to(conn: &mut AnyConnection, user: i64, from: i64, to: i64) -> QueryResult<usize> {
+    diesel::update(votes::table.find((user, from)))
+        .set(votes::idea_id.eq(to))
+        .execute(conn)
+}

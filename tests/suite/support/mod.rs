@@ -172,9 +172,10 @@ impl TestApp {
         self.handle.stop(true).await;
     }
 
-    /// Creates an account directly through the service layer.
+    /// Creates an account directly through the service layer. It counts as an established
+    /// account (two days old), so first-day restrictions do not apply unless a test asks.
     pub async fn create_user(&self, email: &str, name: &str, role: Role, verified: bool) -> i64 {
-        ideabox::services::users_admin::create_user(
+        let id = ideabox::services::users_admin::create_user(
             &self.state,
             email,
             name,
@@ -184,9 +185,13 @@ impl TestApp {
         )
         .await
         .expect("user created")
-        .0
+        .0;
+        self.execute_sql(&format!(
+            "UPDATE users SET created_at = '{}' WHERE id = {id}",
+            hours_ago(48)
+        ));
+        id
     }
-
     /// A signed-in browser for a new verified account.
     pub async fn signed_in(&self, email: &str, role: Role) -> Browser {
         self.create_user(email, "Test person", role, true).await;
