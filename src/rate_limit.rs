@@ -83,10 +83,22 @@ pub const REPORTS_PER_ACCOUNT: Limit = Limit {
     window_secs: 3600,
 };
 
+/// Votes per account: counted in memory, per instance. A vote is the commonest write, and a
+/// database counter would double its cost; a scripted flood still meets this limit on
+/// whichever instance it reaches.
+pub const VOTES_PER_ACCOUNT: Limit = Limit {
+    name: "votes",
+    max: 600,
+    window_secs: 3600,
+};
+
 /// Counts events per limit and key.
 #[derive(Clone)]
 pub struct RateLimiter {
     db: Db,
+    local: std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<(&'static str, String), (i64, i32)>>,
+    >,
 }
 
 fn window(limit: Limit, now: i64) -> (i64, u64) {
@@ -97,7 +109,38 @@ fn window(limit: Limit, now: i64) -> (i64, u64) {
 
 impl RateLimiter {
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self {
+            db,
+            local: Default::default(),
+        }
+    }
+
+    /// Counts one event in this instance's memory and refuses it over the limit.
+    pub fn hit_local(&self, limit: Limit, key: &str) -> Result<(), AppError> {
+        let now = Self::now();
+        let (start, retry_after) = window(limit, now);
+        let mut counters = self
+            .local
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Old windows are dropped as the map grows, so memory stays bounded.
+        if counters.len() > 100_000 {
+            counters.retain(|_, (window_start, _)| *window_start == start);
+        }
+        let entry = counters
+            .entry((limit.name, key.to_owned()))
+            .or_insert((start, 0));
+        if entry.0 != start {
+            *entry = (start, 0);
+        }
+        entry.1 += 1;
+        if entry.1 > limit.max {
+            tracing::warn!(limit = limit.name, "rate limit reached");
+            return Err(AppError::RateLimited {
+                retry_after_secs: retry_after,
+            });
+        }
+        Ok(())
     }
 
     fn now() -> i64 {
@@ -178,5 +221,41 @@ mod tests {
         assert_eq!(window(limit, 900), (900, 900));
         assert_eq!(window(limit, 1000), (900, 800));
         assert_eq!(window(limit, 1799), (900, 1));
+    }
+}
+
+#[cfg(test)]
+mod local_tests {
+    use super::*;
+
+    #[test]
+    fn local_limits_count_per_key() {
+        let db_less = RateLimiter {
+            db: unreachable_db(),
+            local: Default::default(),
+        };
+        let limit = Limit {
+            name: "t",
+            max: 2,
+            window_secs: 3600,
+        };
+        assert!(db_less.hit_local(limit, "a").is_ok());
+        assert!(db_less.hit_local(limit, "a").is_ok());
+        assert!(matches!(
+            db_less.hit_local(limit, "a"),
+            Err(AppError::RateLimited { .. })
+        ));
+        assert!(db_less.hit_local(limit, "b").is_ok());
+    }
+
+    fn unreachable_db() -> Db {
+        let dir = std::env::temp_dir().join(format!("ideabox-rl-{}", std::process::id()));
+        let settings = crate::config::RawSettings::from_pairs([(
+            "IDEABOX_DATABASE_URL",
+            format!("sqlite://{}", dir.join("x.db").display()),
+        )])
+        .validate()
+        .unwrap();
+        Db::connect(&settings).unwrap()
     }
 }

@@ -341,10 +341,102 @@ async fn load_discussion(state: &AppState) -> Result<usize, AppError> {
             }
         }
     }
+    curate(state, &people, &idea_ids).await?;
     // The participants are fictitious: their receipt emails go nowhere.
     state
         .db
         .write(|c| Ok(outbox_rows::delete_for_demo(c, "%@demo.ideabox.example")?))
         .await?;
     Ok(idea_ids.len())
+}
+
+/// (slug, Japanese, English, colour, ideas by index)
+const TAGS: [(&str, &str, &str, &str, &[usize]); 3] = [
+    (
+        "online-services",
+        "オンライン手続",
+        "Online services",
+        "#0031d8",
+        &[0, 1, 6, 8],
+    ),
+    (
+        "data-sharing",
+        "データ連携",
+        "Data sharing",
+        "#136f3d",
+        &[3, 4, 5, 10],
+    ),
+    (
+        "accessibility",
+        "誰一人取り残さない",
+        "Nobody left behind",
+        "#7a4b00",
+        &[2, 9],
+    ),
+];
+
+/// The moderation side of the demo: tags, a few reports, and one spam comment hidden with
+/// a public reason, so the queue, tags and transparency page have something to show.
+async fn curate(state: &AppState, people: &[Identity], ideas: &[i64]) -> Result<(), AppError> {
+    let Some(moderator) = users_admin::find_by_email(state, &demo_email(Role::Moderator)).await?
+    else {
+        return Ok(());
+    };
+    let moderator = Identity {
+        user: CurrentUser::from_row(&moderator),
+        credential: Credential::Session {
+            id: SessionId(0),
+            csrf_token: String::new(),
+        },
+    };
+    for (slug, ja, en, color, tagged) in TAGS {
+        let input = services::tags::TagInput {
+            slug: Some(slug.to_owned()),
+            name_ja: Some(ja.to_owned()),
+            name_en: Some(en.to_owned()),
+            color: Some(color.to_owned()),
+            description: None,
+        };
+        services::tags::create(state, &moderator, DEMO_CONSULTATION, input).await?;
+        let ids = tagged.iter().map(|i| ideas[*i]).collect();
+        services::tags::bulk(state, &moderator, DEMO_CONSULTATION, slug, ids, Vec::new()).await?;
+    }
+    // A spam comment, reported by two people and hidden by the moderator.
+    let spam = services::comments::post(
+        state,
+        &people[5],
+        ideas[7],
+        "Cheap pills, visit my shop!!!",
+        None,
+    )
+    .await?;
+    for reporter in &people[0..2] {
+        services::moderation::report(
+            state,
+            reporter,
+            services::moderation::Target::Comment(spam.id),
+            "spam",
+            None,
+        )
+        .await?;
+    }
+    services::moderation::act(
+        state,
+        &moderator,
+        services::moderation::Target::Comment(spam.id),
+        "hide",
+        "spam",
+        None,
+    )
+    .await?;
+    // An open report waiting in the queue.
+    services::moderation::report(
+        state,
+        &people[3],
+        services::moderation::Target::Idea(ideas[4]),
+        "off_topic",
+        Some("Is this about the plan?"),
+    )
+    .await?;
+    Ok(())
 }

@@ -9,6 +9,7 @@ use crate::db::{AnyConnection, now};
 use crate::domain::content::{self, VoteValue};
 use crate::domain::policy::{self, VoteDenied};
 use crate::error::AppError;
+use crate::rate_limit::VOTES_PER_ACCOUNT;
 use crate::services::consultations::{participation_error, phase_of};
 use crate::services::ideas::{load_idea, require_open_idea};
 use crate::state::AppState;
@@ -65,6 +66,9 @@ pub async fn set(
 ) -> Result<VoteOutcome, AppError> {
     let actor = identity.user.actor();
     let user = identity.user.id.0;
+    state
+        .limiter
+        .hit_local(VOTES_PER_ACCOUNT, &user.to_string())?;
     state
         .db
         .write(move |c| {

@@ -322,6 +322,18 @@ async fn demo_loads_once_and_prints_each_account_once() {
         0,
         "no mail to fictitious people"
     );
+    assert_eq!(app.count("SELECT COUNT(*) FROM tags"), 3, "tags");
+    assert!(app.count("SELECT COUNT(*) FROM idea_tags") >= 10);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM comments WHERE visibility = 'hidden'"),
+        1,
+        "one hidden item"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM reports WHERE resolved_at IS NULL"),
+        1,
+        "a report in the queue"
+    );
     assert!(app.count("SELECT COUNT(*) FROM ideas WHERE title LIKE '%Once%' OR title LIKE '%once%' OR body LIKE '%once-only%'") > 0, "English too");
     let (_, home) = app.browser().page("/").await;
     assert!(

@@ -16,6 +16,7 @@ mod language;
 mod login;
 mod migrations;
 mod moderation;
+mod moderation_matrix;
 mod openapi;
 mod pages;
 mod passwords;
