@@ -14,8 +14,10 @@ use crate::domain::content::VoteValue;
 use crate::domain::fields::FieldErrors;
 use crate::domain::listing::Sort;
 use crate::domain::markdown;
+use crate::domain::moderation::Visibility;
 use crate::domain::policy::{self, Actor, ParticipationDenied, VoteDenied};
 use crate::error::AppError;
+use crate::i18n;
 use crate::services::consultations::{self, ConsultationView, participation_error};
 use crate::services::ideas::{
     self, IdeaDetail, IdeaInput, IdeaSummary, ListQuery, RESPONSE_STATUSES,
@@ -311,7 +313,23 @@ fn participation_state(denied: &ParticipationDenied) -> &'static str {
     }
 }
 
+/// Moderation states in which an idea takes no part at all, whatever the viewer may do.
+fn moderation_state(d: &IdeaDetail) -> Option<&'static str> {
+    if d.tombstone || d.visibility == Visibility::Hidden {
+        Some("hidden")
+    } else if d.visibility == Visibility::Pending {
+        Some("pending")
+    } else if d.summary.locked {
+        Some("locked")
+    } else {
+        None
+    }
+}
+
 fn vote_state(actor: Option<&Actor>, d: &IdeaDetail) -> &'static str {
+    if let Some(state) = moderation_state(d) {
+        return state;
+    }
     match policy::can_vote(actor, d.phase, d.is_mine, d.summary.status == "withdrawn") {
         Ok(()) => "open",
         Err(VoteDenied::Participation(p)) => participation_state(&p),
@@ -321,6 +339,9 @@ fn vote_state(actor: Option<&Actor>, d: &IdeaDetail) -> &'static str {
 }
 
 fn comment_state(actor: Option<&Actor>, d: &IdeaDetail) -> &'static str {
+    if let Some(state) = moderation_state(d) {
+        return state;
+    }
     match policy::can_contribute(actor, d.phase) {
         Ok(()) => "open",
         Err(p) => participation_state(&p),
@@ -358,10 +379,16 @@ pub async fn render_idea(
     let thread = comments::page(state, viewer, id, cursor, None).await?;
 
     let path = format!("/ideas/{id}");
+    // A hidden idea's tombstone shares nothing of its text.
+    let shared_title = if detail.tombstone {
+        i18n::text(page.lang, "idea-hidden-title")
+    } else {
+        detail.summary.title.clone()
+    };
     let (meta, share) = sharing::share(
         state,
         &path,
-        &detail.summary.title,
+        &shared_title,
         &detail.summary.excerpt,
         "article",
     );

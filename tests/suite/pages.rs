@@ -1043,3 +1043,96 @@ async fn admins_manage_organisations_and_consultations_through_forms() {
     assert!(home[closed_at..].contains("/c/energy-plan"));
     assert_eq!(citizen.submit("/", edit, &closing).await.status(), 403);
 }
+
+async fn moderate(app: &TestApp, token: &str, path: &str, action: &str, reason: &str) {
+    let (status, _, body) = app
+        .api()
+        .post(
+            path,
+            &json!({ "action": action, "reason": reason }),
+            Some(token),
+        )
+        .await;
+    assert_eq!(status, 200, "{action} {path}: {body}");
+}
+
+#[tokio::test]
+async fn moderated_ideas_and_comments_say_so_on_the_page() {
+    let app = spawn_app().await;
+    open_consultation(&app).await;
+    let author = fixtures::citizen(&app, "author@example.jp").await;
+    let id = idea(
+        &app,
+        &author,
+        "plan",
+        "モデレーション対象の案",
+        "本文です",
+        None,
+    )
+    .await;
+    let comment = comment_by_api(&app, &author, id, "消されるコメント").await;
+    app.create_user("mod@example.jp", "Mod", Role::Moderator, true)
+        .await;
+    let moderator = app.api().token("mod@example.jp").await;
+    let (reader, _) = citizen(&app, "reader@example.jp").await;
+    let page_path = format!("/ideas/{id}");
+
+    moderate(
+        &app,
+        &moderator,
+        &format!("/api/v1/ideas/{id}/moderation"),
+        "pin",
+        "other",
+    )
+    .await;
+    moderate(
+        &app,
+        &moderator,
+        &format!("/api/v1/ideas/{id}/moderation"),
+        "lock",
+        "resolved",
+    )
+    .await;
+    let (_, page) = reader.page(&page_path).await;
+    assert!(page.contains("badge-pinned") && page.contains("この意見はロックされています"));
+    assert!(
+        !page.contains("class=\"vote-form\"") && !page.contains("id=\"comment-form\""),
+        "locked: no forms"
+    );
+    let (_, list) = reader.page("/c/plan/ideas").await;
+    assert!(list.contains("badge-pinned"));
+
+    moderate(
+        &app,
+        &moderator,
+        &format!("/api/v1/comments/{comment}/moderation"),
+        "hide",
+        "abusive",
+    )
+    .await;
+    let (_, page) = reader.page(&page_path).await;
+    assert!(
+        page.contains("このコメントはモデレーターにより非表示にされました。")
+            && page.contains("不適切な表現")
+    );
+    assert!(!page.contains("消されるコメント"));
+    moderate(
+        &app,
+        &moderator,
+        &format!("/api/v1/ideas/{id}/moderation"),
+        "hide",
+        "spam",
+    )
+    .await;
+    let (status, page) = app.browser().page(&page_path).await;
+    assert_eq!(status, 200, "a tombstone remains");
+    assert!(
+        page.contains("非表示の意見") && page.contains("スパム"),
+        "reason shown in words"
+    );
+    assert!(
+        !page.contains("モデレーション対象の案") && !page.contains("本文です"),
+        "text withheld"
+    );
+    assert!(!page.contains("消されるコメント"));
+}
