@@ -92,13 +92,14 @@ pub const VOTES_PER_ACCOUNT: Limit = Limit {
     window_secs: 3600,
 };
 
+/// In-memory counters: (limit, key) → (window start, hits).
+type LocalCounters = std::collections::HashMap<(&'static str, String), (i64, i32)>;
+
 /// Counts events per limit and key.
 #[derive(Clone)]
 pub struct RateLimiter {
     db: Db,
-    local: std::sync::Arc<
-        std::sync::Mutex<std::collections::HashMap<(&'static str, String), (i64, i32)>>,
-    >,
+    local: std::sync::Arc<std::sync::Mutex<LocalCounters>>,
 }
 
 fn window(limit: Limit, now: i64) -> (i64, u64) {
