@@ -22,7 +22,7 @@ use crate::services::consultations::{self, ConsultationView, participation_error
 use crate::services::ideas::{
     self, IdeaDetail, IdeaInput, IdeaSummary, ListQuery, RESPONSE_STATUSES,
 };
-use crate::services::{comments, search, votes};
+use crate::services::{comments, search, tags, votes};
 use crate::state::AppState;
 use crate::web::consultations::insert_consultation;
 use crate::web::page::{PageContext, insert_errors, see_other_with_flash};
@@ -71,6 +71,7 @@ pub async fn list(
     let actor = viewer.as_ref().map(|v| v.user.actor());
     let c = consultations::get(&state, actor, &path).await?;
     let result = ideas::list(&state, viewer.as_ref(), &c.slug, parsed).await?;
+    let tags = tags::list(&state, actor, &c.slug).await?;
 
     let base = format!("/c/{}/ideas", c.slug);
     let (section, status, q, tag, limit) = (
@@ -155,6 +156,7 @@ pub async fn list(
     );
     ctx.insert("clear_url", &with_query(&base, &[("sort", sort_param)]));
     ctx.insert("statuses", &RESPONSE_STATUSES);
+    ctx.insert("tags", &tags);
     ctx.insert("list_url", &base);
     page.ok(&state, "ideas/list.html", ctx)
 }

@@ -1136,3 +1136,55 @@ async fn moderated_ideas_and_comments_say_so_on_the_page() {
     );
     assert!(!page.contains("消されるコメント"));
 }
+
+#[tokio::test]
+async fn the_list_filters_by_tag_when_the_consultation_has_tags() {
+    let app = spawn_app().await;
+    open_consultation(&app).await;
+    let author = fixtures::citizen(&app, "author@example.jp").await;
+    let tagged = idea(&app, &author, "plan", "タグ付きの案", "本文", None).await;
+    idea(&app, &author, "plan", "タグなしの案", "本文", None).await;
+    let (_, list) = app.browser().page("/c/plan/ideas").await;
+    assert!(
+        !list.contains("id=\"filter-tag\""),
+        "no tag filter without tags"
+    );
+
+    app.create_user("mod@example.jp", "Mod", Role::Moderator, true)
+        .await;
+    let moderator = app.api().token("mod@example.jp").await;
+    let (status, _, body) = app
+        .api()
+        .post(
+            "/api/v1/consultations/plan/tags",
+            &json!({ "slug": "privacy", "name_ja": "プライバシー", "name_en": "Privacy" }),
+            Some(&moderator),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let res = app
+        .api()
+        .client
+        .put(app.url(&format!("/api/v1/ideas/{tagged}/tags")))
+        .bearer_auth(&moderator)
+        .json(&json!({ "tags": ["privacy"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    let (_, list) = app.browser().page("/c/plan/ideas").await;
+    assert!(list.contains("id=\"filter-tag\"") && list.contains("<option value=\"privacy\">"));
+    assert!(
+        list.contains("href=\"/c/plan/ideas?tag=privacy\""),
+        "tags on items link to the filter"
+    );
+    let (status, filtered) = app.browser().page("/c/plan/ideas?tag=privacy").await;
+    assert_eq!(status, 200);
+    assert!(filtered.contains("<option value=\"privacy\" selected>"));
+    assert!(filtered.contains("タグ付きの案") && !filtered.contains("タグなしの案"));
+    assert_eq!(
+        app.browser().get("/c/plan/ideas?tag=nope").await.status(),
+        400
+    );
+}

@@ -512,3 +512,4 @@ moderation-reason-duplicate = a duplicate
 moderation-reason-illegal = illegal content
 moderation-reason-resolved = resolved
 moderation-reason-other = other
+filter-tag = Tag

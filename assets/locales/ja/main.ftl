@@ -512,3 +512,4 @@ moderation-reason-duplicate = 重複
 moderation-reason-illegal = 違法な内容
 moderation-reason-resolved = 解決済み
 moderation-reason-other = その他
+filter-tag = タグ
