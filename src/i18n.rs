@@ -149,6 +149,10 @@ mod tests {
             ["denied", "not-found", "slow-down", "server", "request"]
                 .map(|g| format!("error-title-{g}")),
         );
+        keys.extend(crate::services::export::IDEA_COLUMNS.map(|c| format!("export-col-{c}")));
+        keys.extend(
+            crate::services::ideas::RESPONSE_STATUSES.map(|s| format!("response-status-{s}")),
+        );
         let mut missing = Vec::new();
         for key in keys {
             for lang in Lang::ALL {

@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{consultations, ideas, me, moderation, search, tokens, users};
+use crate::api::{consultations, drafting, ideas, me, moderation, search, tokens, users};
 
 /// Declares bearer-token authentication.
 struct BearerAuth;
@@ -116,6 +116,16 @@ impl Modify for ProblemContentType {
         moderation::add_filter,
         moderation::remove_filter,
         search::search,
+        drafting::respond_to_idea,
+        drafting::respond_to_group,
+        drafting::publish_all,
+        drafting::publish_one,
+        drafting::drafts,
+        drafting::get_disposition,
+        drafting::put_disposition,
+        drafting::get_report,
+        drafting::export_file,
+        drafting::open_data,
     ),
     modifiers(&BearerAuth, &ProblemContentType),
     tags(
@@ -126,7 +136,8 @@ impl Modify for ProblemContentType {
         (name = "votes", description = "Support and opposition"),
         (name = "moderation", description = "Reports, moderation actions, merges, suspensions, the queue and log"),
         (name = "tags", description = "Tags per consultation"),
-        (name = "search", description = "Full-text search over ideas and comments")
+        (name = "search", description = "Full-text search over ideas and comments"),
+        (name = "drafting", description = "Official responses, the disposition table, the report, exports and open data")
     )
 )]
 pub struct ApiDoc;

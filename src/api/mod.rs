@@ -2,6 +2,7 @@
 
 pub mod consultations;
 pub mod doc;
+pub mod drafting;
 pub mod ideas;
 pub mod json;
 pub mod me;
@@ -35,7 +36,7 @@ pub fn json_config() -> web::JsonConfig {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(moderation::routes(
+    cfg.service(drafting::routes(moderation::routes(
         web::scope("/api/v1")
             .app_data(json_config())
             .service(web::resource("/users").route(web::post().to(users::register)))
@@ -95,5 +96,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::patch().to(ideas::update_comment))
                     .route(web::delete().to(ideas::delete_comment)),
             ),
-    ));
+    )));
 }

@@ -270,6 +270,41 @@ pub struct IdeaFull {
     pub comments: Option<Vec<Comment>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments_next_cursor: Option<Option<String>>,
+    /// The official answer, once published.
+    pub response: Option<Response>,
+    /// Drafters only: an answer not yet published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_draft: Option<Response>,
+}
+
+/// An official answer from the drafters.
+#[derive(Serialize, ToSchema)]
+pub struct Response {
+    pub id: i64,
+    /// received, under_review, adopted, partly_adopted, not_adopted, already_in_plan or out_of_scope.
+    pub status: String,
+    pub body: String,
+    pub body_html: String,
+    /// The plan section the answer changed.
+    pub section: Option<String>,
+    #[schema(format = DateTime)]
+    pub published_at: Option<String>,
+    /// How many ideas share this answer.
+    pub idea_count: usize,
+}
+
+impl From<&crate::services::responses::ResponseView> for Response {
+    fn from(r: &crate::services::responses::ResponseView) -> Self {
+        Self {
+            id: r.id,
+            status: r.status.clone(),
+            body: r.body.clone(),
+            body_html: r.body_html.clone(),
+            section: r.section.clone(),
+            published_at: r.published_at.map(time),
+            idea_count: r.idea_count,
+        }
+    }
 }
 
 impl From<&IdeaDetail> for IdeaFull {
@@ -285,6 +320,8 @@ impl From<&IdeaDetail> for IdeaFull {
             revision_count: d.revision_count,
             comments: None,
             comments_next_cursor: None,
+            response: d.response.as_ref().map(Response::from),
+            response_draft: d.response_draft.as_ref().map(Response::from),
         }
     }
 }

@@ -331,3 +331,34 @@ pub fn now() -> chrono::NaiveDateTime {
     chrono::Timelike::with_nanosecond(&now, now.and_utc().timestamp_subsec_micros() * 1000)
         .unwrap_or(now)
 }
+
+/// `?` placeholders as PostgreSQL's `$1, $2, …`, so one SQL text serves both backends.
+pub fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    for ch in sql.chars() {
+        if ch == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// The SQL text for this connection's backend (placeholders written as `?`).
+pub fn sql_for(conn: &AnyConnection, sql: &str) -> String {
+    match conn {
+        AnyConnection::Postgresql(_) => numbered(sql),
+        AnyConnection::Sqlite(_) => sql.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_are_numbered_for_postgres() {
+        assert_eq!(super::numbered("a = ? AND b = ?"), "a = $1 AND b = $2");
+    }
+}

@@ -107,6 +107,50 @@ diesel::table! {
         updated_at -> Timestamp,
         body_html -> Text,
         premoderation -> Bool,
+        disposition_published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    responses (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        status -> Text,
+        body -> Text,
+        body_html -> Text,
+        section_key -> Nullable<Text>,
+        author_id -> Nullable<BigInt>,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idea_responses (idea_id, response_id) {
+        idea_id -> BigInt,
+        response_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    disposition_rows (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        position -> Integer,
+        section_key -> Nullable<Text>,
+        tag_id -> Nullable<BigInt>,
+        summary -> Text,
+        view -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    disposition_row_ideas (row_id, idea_id) {
+        row_id -> BigInt,
+        idea_id -> BigInt,
     }
 }
 
@@ -266,6 +310,12 @@ diesel::joinable!(idea_tags -> tags (tag_id));
 diesel::joinable!(reports -> consultations (consultation_id));
 diesel::joinable!(reports -> users (reporter_id));
 diesel::joinable!(moderation_actions -> consultations (consultation_id));
+diesel::joinable!(responses -> consultations (consultation_id));
+diesel::joinable!(idea_responses -> ideas (idea_id));
+diesel::joinable!(idea_responses -> responses (response_id));
+diesel::joinable!(disposition_rows -> consultations (consultation_id));
+diesel::joinable!(disposition_row_ideas -> disposition_rows (row_id));
+diesel::joinable!(disposition_row_ideas -> ideas (idea_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -286,4 +336,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     reports,
     moderation_actions,
     moderation_filters,
+    responses,
+    idea_responses,
+    disposition_rows,
+    disposition_row_ideas,
 );

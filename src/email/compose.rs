@@ -20,6 +20,7 @@ pub enum MailKind {
     EmailChangedNotice,
     IdeaReceipt,
     IdeaMerged,
+    ResponsePublished,
 }
 
 impl MailKind {
@@ -34,6 +35,7 @@ impl MailKind {
             Self::EmailChangedNotice => "email_changed_notice",
             Self::IdeaReceipt => "idea_receipt",
             Self::IdeaMerged => "idea_merged",
+            Self::ResponsePublished => "response_published",
         }
     }
 
@@ -48,6 +50,7 @@ impl MailKind {
             Self::EmailChangedNotice => "mail-email-changed-notice-subject",
             Self::IdeaReceipt => "mail-idea-receipt-subject",
             Self::IdeaMerged => "mail-idea-merged-subject",
+            Self::ResponsePublished => "mail-response-published-subject",
         }
     }
 }

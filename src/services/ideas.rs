@@ -99,6 +99,10 @@ pub struct IdeaDetail {
     pub hidden_reason: Option<String>,
     /// The viewer sees only a tombstone: title, text and author are withheld.
     pub tombstone: bool,
+    /// The official answer, once published.
+    pub response: Option<crate::services::responses::ResponseView>,
+    /// For drafters: an answer written but not yet published.
+    pub response_draft: Option<crate::services::responses::ResponseView>,
 }
 
 /// One page of a list.
@@ -232,7 +236,22 @@ pub async fn get(
                     d.editable_until = None;
                     Ok(d)
                 }
-                View::Full => detail(c, idea, author, &consultation, viewer_id),
+                View::Full => {
+                    let mut d = detail(c, idea, author, &consultation, viewer_id)?;
+                    let (published, draft) = crate::db::models::responses::for_idea(c, id)?;
+                    let drafter = actor
+                        .as_ref()
+                        .is_some_and(crate::services::responses::is_drafter);
+                    d.response = published
+                        .map(|r| crate::services::responses::response_view(c, r))
+                        .transpose()?;
+                    if drafter {
+                        d.response_draft = draft
+                            .map(|r| crate::services::responses::response_view(c, r))
+                            .transpose()?;
+                    }
+                    Ok(d)
+                }
             }
         })
         .await
@@ -278,6 +297,8 @@ fn detail(
         visibility,
         hidden_reason,
         tombstone: false,
+        response: None,
+        response_draft: None,
     })
 }
 

@@ -9,6 +9,7 @@ mod api;
 mod cli;
 mod consultations_api;
 mod csrf;
+mod drafting;
 mod email_delivery;
 mod http_hygiene;
 mod ideas_api;

@@ -381,3 +381,62 @@ pub fn by_author(conn: &mut AnyConnection, author: i64) -> QueryResult<Vec<IdeaR
         .select(IdeaRow::as_select())
         .load(conn)
 }
+
+/// What an export includes.
+#[derive(Clone, Debug, Default)]
+pub struct ExportFilter {
+    pub section: Option<String>,
+    pub tag_id: Option<i64>,
+    /// A response status, or `none` for ideas without one.
+    pub response_status: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    /// Hidden and pending ideas too (staff exports only); merged ones never.
+    pub include_hidden: bool,
+}
+
+/// The next batch of ideas for an export, in id order after `after`.
+pub fn export_batch(
+    conn: &mut AnyConnection,
+    consultation: i64,
+    filter: &ExportFilter,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<IdeaRow>> {
+    let mut query = ideas::table
+        .filter(ideas::consultation_id.eq(consultation))
+        .filter(ideas::id.gt(after))
+        .select(IdeaRow::as_select())
+        .order(ideas::id.asc())
+        .limit(limit)
+        .into_boxed();
+    query = if filter.include_hidden {
+        query.filter(ideas::visibility.ne("merged"))
+    } else {
+        query.filter(ideas::visibility.eq("visible"))
+    };
+    if let Some(section) = &filter.section {
+        query = query.filter(ideas::section_key.eq(section.clone()));
+    }
+    if let Some(tag) = filter.tag_id {
+        query = query.filter(
+            ideas::id.eq_any(
+                idea_tags::table
+                    .filter(idea_tags::tag_id.eq(tag))
+                    .select(idea_tags::idea_id),
+            ),
+        );
+    }
+    match filter.response_status.as_deref() {
+        None => {}
+        Some("none") => query = query.filter(ideas::response_status.is_null()),
+        Some(status) => query = query.filter(ideas::response_status.eq(status.to_owned())),
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(ideas::created_at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(ideas::created_at.lt(to));
+    }
+    query.load(conn)
+}

@@ -8,6 +8,7 @@ pub mod ideas;
 pub mod moderation;
 pub mod outbox;
 pub mod rate_limits;
+pub mod responses;
 pub mod sessions;
 pub mod tags;
 pub mod users;

@@ -96,7 +96,7 @@ pub fn reported_items(
                GROUP BY target_type, target_id, consultation_id \
                ORDER BY reporters DESC, latest_at DESC, target_id DESC LIMIT ? OFFSET ?";
     let sql = match conn {
-        AnyConnection::Postgresql(_) => numbered(sql),
+        AnyConnection::Postgresql(_) => crate::db::numbered(sql),
         AnyConnection::Sqlite(_) => sql.to_owned(),
     };
     crate::per_backend!(conn, c => diesel::sql_query(&sql)
@@ -109,21 +109,6 @@ pub fn reported_items(
         .bind::<BigInt, _>(limit)
         .bind::<BigInt, _>(offset)
         .load(c))
-}
-
-/// `?` placeholders as PostgreSQL's `$1, $2, …`.
-fn numbered(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len() + 16);
-    let mut n = 0;
-    for ch in sql.chars() {
-        if ch == '?' {
-            n += 1;
-            out.push_str(&format!("${n}"));
-        } else {
-            out.push(ch);
-        }
-    }
-    out
 }
 
 /// Reasons and counts of the open reports on one item: (reason, count, notes).
@@ -400,12 +385,4 @@ pub fn add_filter(
 
 pub fn delete_filter(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
     diesel::delete(moderation_filters::table.find(id)).execute(conn)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn placeholders_are_numbered_for_postgres() {
-        assert_eq!(super::numbered("a = ? AND b = ?"), "a = $1 AND b = $2");
-    }
 }
