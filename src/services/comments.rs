@@ -187,11 +187,9 @@ fn load_page(
         .take(limit as usize)
         .filter_map(|(row, author)| view(row, author, viewer, is_moderator, open, at))
         .collect();
-    let parents: Vec<i64> = items
-        .iter()
-        .filter(|c| c.reply_count > 0 || c.deleted)
-        .map(|c| c.id)
-        .collect();
+    // Every comment of the page, counted replies or not: a deleted last reply still keeps its
+    // placeholder.
+    let parents: Vec<i64> = items.iter().map(|c| c.id).collect();
     if !parents.is_empty() {
         for (row, author) in comments::replies_of(conn, &parents, REPLIES_PER_COMMENT)? {
             let Some(reply) = view(row, author, viewer, is_moderator, open, at) else {
@@ -343,8 +341,39 @@ pub async fn edit(
         .await
 }
 
+/// One comment as the viewer may see it (404 when they may not).
+pub async fn get(
+    state: &AppState,
+    viewer: Option<&Identity>,
+    id: i64,
+) -> Result<CommentView, AppError> {
+    let actor = viewer.map(|v| v.user.actor());
+    let viewer_id = viewer.map(|v| v.user.id.0);
+    state
+        .db
+        .read(move |c| {
+            let (row, author) = comments::find_with_author(c, id)?.ok_or(AppError::NotFound)?;
+            let (idea, _, consultation) = load_idea(c, row.idea_id, actor.as_ref())?;
+            let is_moderator = actor.is_some_and(|a| moderation::can_moderate(a.role));
+            if moderation::view_of(
+                idea.visibility(),
+                viewer_id == Some(idea.author_id),
+                is_moderator,
+            ) != View::Full
+            {
+                return Err(AppError::NotFound);
+            }
+            let at = now();
+            let open =
+                phase_of(&consultation, at).accepts_participation() && idea.locked_at.is_none();
+            view(row, author, viewer_id, is_moderator, open, at).ok_or(AppError::NotFound)
+        })
+        .await
+}
+
 /// The author deletes their comment: the text goes, a placeholder keeps the thread's shape.
-pub async fn delete(state: &AppState, identity: &Identity, id: i64) -> Result<(), AppError> {
+/// Returns the idea it belonged to.
+pub async fn delete(state: &AppState, identity: &Identity, id: i64) -> Result<i64, AppError> {
     let actor = identity.user.actor();
     let user_id = identity.user.id.0;
     state
@@ -365,7 +394,7 @@ pub async fn delete(state: &AppState, identity: &Identity, id: i64) -> Result<()
                     comments::add_replies(c, parent, -1)?;
                 }
             }
-            Ok(())
+            Ok(row.idea_id)
         })
         .await
 }

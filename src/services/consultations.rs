@@ -239,6 +239,17 @@ pub async fn list(
         .await
 }
 
+/// Every consultation, drafts included, for the admin pages (admins only).
+pub async fn admin_list(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<ConsultationCard>, AppError> {
+    if !policy::can_manage_consultations(actor) {
+        return Err(AppError::Forbidden("error-403"));
+    }
+    list(state, Some(*actor), None).await
+}
+
 pub async fn organisations(state: &AppState) -> Result<Vec<OrganisationView>, AppError> {
     state
         .db

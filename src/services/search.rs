@@ -398,6 +398,8 @@ pub async fn similar(
             let mut scored: Vec<_> = rows
                 .into_iter()
                 .filter(|(row, _)| !row.is_withdrawn())
+                // "Support this instead" cannot point at the writer's own idea.
+                .filter(|(row, _)| Some(row.author_id) != viewer_id)
                 .filter_map(|(row, author)| {
                     let title = search_text::likeness(&wanted, &search_text::features(&row.title));
                     let whole = format!(

@@ -37,6 +37,11 @@ struct TemplateUser<'a> {
     verified: bool,
     is_admin: bool,
     is_staff: bool,
+    /// Suspended or banned: may read, may not take part.
+    suspended: bool,
+    /// The end of a suspension (absent for a ban), and the reason given.
+    suspended_until: Option<chrono::NaiveDateTime>,
+    suspension_reason: Option<&'a str>,
 }
 
 /// Per-request page state.
@@ -125,6 +130,9 @@ impl PageContext {
                     verified: user.verified,
                     is_admin: user.role == Role::Admin,
                     is_staff: user.role.is_staff(),
+                    suspended: user.suspension.is_some(),
+                    suspended_until: user.suspension.as_ref().and_then(|(until, _)| *until),
+                    suspension_reason: user.suspension.as_ref().map(|(_, reason)| reason.as_str()),
                 },
             );
         }
