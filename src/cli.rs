@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{RawSettings, Settings};
 use crate::domain::role::Role;
-use crate::services::{demo, users_admin};
+use crate::services::{bulk_demo, demo, users_admin};
 use crate::startup::Application;
 use crate::state::AppState;
 
@@ -32,8 +32,25 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
-    /// Load demo data (idempotent) and print the demo accounts created.
-    Demo,
+    /// Load demo data (idempotent) and print the demo accounts created. With `--ideas`, also
+    /// build the large `load-test` consultation used by the load benchmarks.
+    Demo(DemoArgs),
+}
+
+#[derive(clap::Args)]
+struct DemoArgs {
+    /// Ideas in the load-test consultation (none unless given).
+    #[arg(long)]
+    ideas: Option<usize>,
+    /// People taking part in the load-test consultation.
+    #[arg(long, default_value_t = 5_000)]
+    users: usize,
+    /// Comments over all load-test ideas.
+    #[arg(long, default_value_t = 50_000)]
+    comments: usize,
+    /// Votes over all load-test ideas.
+    #[arg(long, default_value_t = 200_000)]
+    votes: usize,
 }
 
 #[derive(Subcommand)]
@@ -91,7 +108,9 @@ pub fn main() -> ExitCode {
         Command::User(cmd) => {
             with_state(settings).and_then(|(rt, state)| rt.block_on(user(&state, cmd)))
         }
-        Command::Demo => with_state(settings).and_then(|(rt, state)| rt.block_on(run_demo(&state))),
+        Command::Demo(args) => {
+            with_state(settings).and_then(|(rt, state)| rt.block_on(run_demo(&state, args)))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -183,7 +202,7 @@ async fn user(state: &AppState, cmd: UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run_demo(state: &AppState) -> anyhow::Result<()> {
+async fn run_demo(state: &AppState, args: DemoArgs) -> anyhow::Result<()> {
     let report = demo::load(state).await.map_err(describe)?;
     println!(
         "organisation {}: {}",
@@ -216,6 +235,37 @@ async fn run_demo(state: &AppState) -> anyhow::Result<()> {
         println!(
             "{role:<9} {email}  (already present; use `ideabox user` or the reset link to get in)"
         );
+    }
+    if let Some(ideas) = args.ideas {
+        let size = bulk_demo::Size {
+            users: args.users,
+            ideas,
+            comments: args.comments,
+            votes: args.votes,
+        };
+        let report = bulk_demo::load(state, size).await.map_err(describe)?;
+        if report.created {
+            println!(
+                "consultation {}: created with {} people, {ideas} ideas, {} comments, {} votes in {:.1} s",
+                bulk_demo::BULK_CONSULTATION,
+                args.users,
+                args.comments,
+                args.votes,
+                report.seconds
+            );
+            println!(
+                "  busiest idea: {} comments, {} votes; median idea: {} comments, {} votes",
+                report.top_idea_comments,
+                report.top_idea_votes,
+                report.median_idea_comments,
+                report.median_idea_votes
+            );
+        } else {
+            println!(
+                "consultation {}: already present",
+                bulk_demo::BULK_CONSULTATION
+            );
+        }
     }
     Ok(())
 }

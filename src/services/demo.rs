@@ -66,6 +66,11 @@ pub struct DemoReport {
     pub created_ideas: usize,
 }
 
+/// The draft plan text the demo consultations are about.
+pub fn plan_body() -> &'static str {
+    PLAN_BODY
+}
+
 pub fn demo_email(role: Role) -> String {
     format!("{}@demo.ideabox.example", role.as_str())
 }

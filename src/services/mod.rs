@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod bulk_demo;
 pub mod comments;
 pub mod consultations;
 pub mod credentials;

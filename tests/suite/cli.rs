@@ -470,3 +470,82 @@ async fn serve_logs_no_secrets_and_stops_gracefully_on_sigterm() {
         "{verify_lines:?}"
     );
 }
+
+#[tokio::test]
+async fn demo_builds_a_skewed_load_test_consultation_whose_counters_match_a_recount() {
+    let db = cli_db();
+    let args = [
+        "demo",
+        "--ideas",
+        "120",
+        "--users",
+        "60",
+        "--comments",
+        "900",
+        "--votes",
+        "1500",
+    ];
+    let (code, out, err) = ideabox(&db, &args, None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("consultation load-test: created"), "{out}");
+    let (code, again, _) = ideabox(&db, &args, None);
+    assert_eq!(code, 0);
+    assert!(
+        again.contains("consultation load-test: already present"),
+        "{again}"
+    );
+
+    let app = spawn_app_with(TestOptions {
+        database_url: Some(db.url.clone()),
+        ..Default::default()
+    })
+    .await;
+    let in_load_test =
+        "FROM ideas i JOIN consultations c ON c.id = i.consultation_id WHERE c.slug = 'load-test'";
+    assert_eq!(app.count(&format!("SELECT COUNT(*) {in_load_test}")), 120);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM comments WHERE idea_id IN (SELECT i.id {in_load_test})"
+        )),
+        900
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM votes WHERE idea_id IN (SELECT i.id {in_load_test})"
+        )),
+        1500
+    );
+    let drift = app.count(&format!(
+        "SELECT COUNT(*) {in_load_test} AND (i.comment_count <> (SELECT COUNT(*) FROM comments x WHERE x.idea_id = i.id) \
+         OR i.support_count <> (SELECT COUNT(*) FROM votes v WHERE v.idea_id = i.id AND v.value = 1) \
+         OR i.oppose_count <> (SELECT COUNT(*) FROM votes v WHERE v.idea_id = i.id AND v.value = -1))"
+    ));
+    assert_eq!(drift, 0, "stored counters equal a recount");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM votes v JOIN ideas i ON i.id = v.idea_id WHERE v.user_id = i.author_id"),
+        0,
+        "nobody votes on their own idea"
+    );
+    let busiest = app.count(&format!("SELECT MAX(i.comment_count) {in_load_test}"));
+    assert!(
+        busiest > 60,
+        "activity is skewed towards a few ideas: {busiest}"
+    );
+
+    // The pages and the API serve it, newest and most-supported first.
+    let (status, page) = app.browser().page("/c/load-test?sort=top").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("行政サービス改善アイデア募集"));
+    let list = app
+        .browser()
+        .get("/api/v1/consultations/load-test/ideas?sort=top")
+        .await;
+    assert_eq!(list.status(), 200);
+    let body: serde_json::Value = list.json().await.unwrap();
+    let top = body["items"][0]["support_count"].as_i64().unwrap();
+    let max = app.count(&format!("SELECT MAX(i.support_count) {in_load_test}"));
+    assert_eq!(top, max);
+    let (status, search) = app.browser().page("/search?q=%E3%83%9E%E3%82%A4%E3%83%8A%E3%83%B3%E3%83%90%E3%83%BC&consultation=load-test").await;
+    assert_eq!(status, 200);
+    assert!(search.contains("マイナンバー"));
+}
