@@ -238,11 +238,12 @@ fn idea_text(rng: &mut Random) -> (String, String) {
 }
 
 fn comment_text(rng: &mut Random) -> &'static str {
-    if rng.unit() < 0.8 {
-        *rng.pick(&JA_COMMENTS)
+    let phrases: &[&'static str] = if rng.unit() < 0.8 {
+        &JA_COMMENTS
     } else {
-        *rng.pick(&EN_COMMENTS)
-    }
+        &EN_COMMENTS
+    };
+    phrases[rng.below(phrases.len())]
 }
 
 /// Runs a batch insert on the concrete connection (the multi-backend wrapper inserts one row

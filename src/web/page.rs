@@ -52,6 +52,8 @@ pub struct PageContext {
     new_csrf_cookie: bool,
     pub current_path: String,
     pub flash: Option<String>,
+    /// The number a flash message names (`{ $count }`), when it names one.
+    pub flash_count: Option<i64>,
     had_flash_cookie: bool,
     pub request_id: String,
 }
@@ -78,10 +80,17 @@ impl PageContext {
             },
         };
         let flash_cookie = req.cookie(FLASH_COOKIE);
-        let flash = flash_cookie
-            .as_ref()
-            .map(|c| c.value().to_owned())
-            .filter(|k| k.starts_with("flash-") && k.len() < 64);
+        // `flash-key` or `flash-key:count`.
+        let (flash, flash_count) = match flash_cookie.as_ref().map(|c| c.value()) {
+            Some(value) => match value.split_once(':') {
+                Some((key, n)) => (Some(key), n.parse::<i64>().ok()),
+                None => (Some(value), None),
+            },
+            None => (None, None),
+        };
+        let flash = flash
+            .filter(|k| k.starts_with("flash-") && k.len() < 64)
+            .map(str::to_owned);
         let current_path = match req.query_string() {
             "" => req.path().to_owned(),
             q => format!("{}?{q}", req.path()),
@@ -98,6 +107,7 @@ impl PageContext {
             new_csrf_cookie,
             current_path,
             flash,
+            flash_count,
             had_flash_cookie: flash_cookie.is_some(),
             request_id,
         })
@@ -119,6 +129,7 @@ impl PageContext {
         insert_errors(&mut ctx, &FieldErrors::new());
         if let Some(flash) = &self.flash {
             ctx.insert("flash", flash);
+            ctx.insert("flash_count", &self.flash_count.unwrap_or(0));
         }
         if let Some(identity) = &self.identity {
             let user = &identity.user;
@@ -245,6 +256,21 @@ pub fn see_other(location: &str) -> HttpResponse {
 /// 303 with a message shown once on the next page.
 pub fn see_other_with_flash(location: &str, flash_key: &'static str) -> HttpResponse {
     let mut cookie = Cookie::new(FLASH_COOKIE, flash_key);
+    cookie.set_path("/");
+    cookie.set_http_only(true);
+    cookie.set_max_age(actix_web::cookie::time::Duration::minutes(5));
+    let mut response = see_other(location);
+    let _ = response.add_cookie(&cookie);
+    response
+}
+
+/// 303 with a message that names a number (`{ $count }`), such as how many ideas were tagged.
+pub fn see_other_with_flash_count(
+    location: &str,
+    flash_key: &'static str,
+    count: i64,
+) -> HttpResponse {
+    let mut cookie = Cookie::new(FLASH_COOKIE, format!("{flash_key}:{count}"));
     cookie.set_path("/");
     cookie.set_http_only(true);
     cookie.set_max_age(actix_web::cookie::time::Duration::minutes(5));
