@@ -4,6 +4,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use crate::config::{RawSettings, Settings};
@@ -51,6 +52,10 @@ struct DemoArgs {
     /// Votes over all load-test ideas.
     #[arg(long, default_value_t = 200_000)]
     votes: usize,
+    /// Write one API token per load-test person to this file (one per line, mode 0600), for
+    /// load generators that vote as many distinct people.
+    #[arg(long, value_name = "FILE")]
+    api_tokens: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -243,7 +248,17 @@ async fn run_demo(state: &AppState, args: DemoArgs) -> anyhow::Result<()> {
             comments: args.comments,
             votes: args.votes,
         };
-        let report = bulk_demo::load(state, size).await.map_err(describe)?;
+        let report = bulk_demo::load(state, size, args.api_tokens.is_some())
+            .await
+            .map_err(describe)?;
+        if let (Some(path), true) = (&args.api_tokens, report.created) {
+            write_secret_lines(path, &report.api_tokens)?;
+            println!(
+                "  {} API tokens written to {}",
+                report.api_tokens.len(),
+                path.display()
+            );
+        }
         if report.created {
             println!(
                 "consultation {}: created with {} people, {ideas} ideas, {} comments, {} votes in {:.1} s",
@@ -266,6 +281,22 @@ async fn run_demo(state: &AppState, args: DemoArgs) -> anyhow::Result<()> {
                 bulk_demo::BULK_CONSULTATION
             );
         }
+    }
+    Ok(())
+}
+
+/// Writes secrets one per line to a file only its owner can read.
+fn write_secret_lines(path: &std::path::Path, lines: &[String]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    for line in lines {
+        writeln!(file, "{line}")?;
     }
     Ok(())
 }

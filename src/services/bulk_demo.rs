@@ -38,6 +38,8 @@ pub struct Size {
 #[derive(Debug)]
 pub struct BulkReport {
     pub created: bool,
+    /// One personal API token per generated person (when asked for), for load generators.
+    pub api_tokens: Vec<String>,
     pub seconds: f64,
     pub top_idea_comments: usize,
     pub top_idea_votes: usize,
@@ -323,11 +325,36 @@ fn max_id(conn: &mut AnyConnection, table: &str) -> Result<i64, AppError> {
     Ok(rows.first().map_or(0, |r| r.n))
 }
 
+/// Issues one API token per person, stored hashed like any other; returns the secrets.
+fn issue_tokens(conn: &mut AnyConnection, user_ids: &[i64]) -> Result<Vec<String>, AppError> {
+    use crate::auth::tokens::{hash_token, random_token};
+    use crate::db::schema::api_tokens;
+    use crate::services::api_tokens::TOKEN_PREFIX;
+    let mut secrets = Vec::with_capacity(user_ids.len());
+    let mut rows = Vec::with_capacity(user_ids.len());
+    for user in user_ids {
+        let secret = format!("{TOKEN_PREFIX}{}", random_token()?);
+        rows.push((
+            api_tokens::user_id.eq(*user),
+            api_tokens::name.eq("load test"),
+            api_tokens::token_hash.eq(hash_token(&secret)),
+            api_tokens::token_prefix.eq(secret
+                .chars()
+                .take(TOKEN_PREFIX.len() + 6)
+                .collect::<String>()),
+            api_tokens::created_at.eq(now()),
+        ));
+        secrets.push(secret);
+    }
+    batch_insert!(conn, api_tokens::table, rows);
+    Ok(secrets)
+}
+
 /// PostgreSQL sequences do not see explicit ids; move them past what was inserted.
 fn resync_sequences(conn: &mut AnyConnection) -> Result<(), AppError> {
     if let AnyConnection::Postgresql(c) = conn {
         use diesel::connection::SimpleConnection;
-        for table in ["users", "ideas", "comments"] {
+        for table in ["users", "ideas", "comments", "api_tokens"] {
             c.batch_execute(&format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
             ))?;
@@ -337,7 +364,7 @@ fn resync_sequences(conn: &mut AnyConnection) -> Result<(), AppError> {
 }
 
 /// Generates the load-test consultation (once: a second run reports it exists).
-pub async fn load(state: &AppState, size: Size) -> Result<BulkReport, AppError> {
+pub async fn load(state: &AppState, size: Size, with_tokens: bool) -> Result<BulkReport, AppError> {
     let started = Instant::now();
     let exists = state
         .db
@@ -346,6 +373,7 @@ pub async fn load(state: &AppState, size: Size) -> Result<BulkReport, AppError> 
     if exists {
         return Ok(BulkReport {
             created: false,
+            api_tokens: Vec::new(),
             seconds: 0.0,
             top_idea_comments: 0,
             top_idea_votes: 0,
@@ -400,7 +428,7 @@ pub async fn load(state: &AppState, size: Size) -> Result<BulkReport, AppError> 
         .await?;
     let report = state
         .db
-        .write(move |c| generate(c, size, &password_hash))
+        .write(move |c| generate(c, size, &password_hash, with_tokens))
         .await?;
     Ok(BulkReport {
         seconds: started.elapsed().as_secs_f64(),
@@ -412,6 +440,7 @@ fn generate(
     conn: &mut AnyConnection,
     size: Size,
     password_hash: &str,
+    with_tokens: bool,
 ) -> Result<BulkReport, AppError> {
     let mut rng = Random(0x1DEA_B0C5);
     let consultation =
@@ -451,6 +480,11 @@ fn generate(
         .order(users::id.asc())
         .load(conn)?;
     debug_assert!(user_ids.first().is_some_and(|id| *id >= first_user));
+    let api_tokens = if with_tokens {
+        issue_tokens(conn, &user_ids)?
+    } else {
+        Vec::new()
+    };
 
     // Popularity: rank r → idea index; comments and votes follow the same ranking.
     let mut order: Vec<usize> = (0..size.ideas).collect();
@@ -623,6 +657,7 @@ fn generate(
     sorted_votes.sort_unstable();
     Ok(BulkReport {
         created: true,
+        api_tokens,
         seconds: 0.0,
         top_idea_comments: sorted_comments.last().copied().unwrap_or(0),
         top_idea_votes: sorted_votes.last().copied().unwrap_or(0),

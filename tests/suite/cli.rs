@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use crate::support::fixtures::put_vote;
 use crate::support::*;
 
 /// A database for command-line runs (kept alive by the returned guards).
@@ -474,6 +475,8 @@ async fn serve_logs_no_secrets_and_stops_gracefully_on_sigterm() {
 #[tokio::test]
 async fn demo_builds_a_skewed_load_test_consultation_whose_counters_match_a_recount() {
     let db = cli_db();
+    let tokens_file = tempfile::NamedTempFile::new().unwrap();
+    let tokens_path = tokens_file.path().display().to_string();
     let args = [
         "demo",
         "--ideas",
@@ -484,6 +487,8 @@ async fn demo_builds_a_skewed_load_test_consultation_whose_counters_match_a_reco
         "900",
         "--votes",
         "1500",
+        "--api-tokens",
+        &tokens_path,
     ];
     let (code, out, err) = ideabox(&db, &args, None);
     assert_eq!(code, 0, "{err}");
@@ -545,6 +550,14 @@ async fn demo_builds_a_skewed_load_test_consultation_whose_counters_match_a_reco
     let top = body["items"][0]["support_count"].as_i64().unwrap();
     let max = app.count(&format!("SELECT MAX(i.support_count) {in_load_test}"));
     assert_eq!(top, max);
+    // Each generated person can vote through the API with their token.
+    let tokens = std::fs::read_to_string(&tokens_path).unwrap();
+    assert_eq!(tokens.lines().count(), 60);
+    let idea = app.count(&format!("SELECT MIN(i.id) {in_load_test}"));
+    for token in tokens.lines().take(3) {
+        let (status, _) = put_vote(&app, token, idea, "oppose").await;
+        assert_eq!(status, 200);
+    }
     let (status, search) = app.browser().page("/search?q=%E3%83%9E%E3%82%A4%E3%83%8A%E3%83%B3%E3%83%90%E3%83%BC&consultation=load-test").await;
     assert_eq!(status, 200);
     assert!(search.contains("マイナンバー"));
