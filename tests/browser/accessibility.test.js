@@ -90,7 +90,7 @@ const PAGES = [
     as: admin,
     open: async (page) => {
       await page.goto(h.url('/account'));
-      await page.locator('#field-name').fill('a11y check');
+      await page.locator('#field-token-name').fill('a11y check');
       await h.submit(page, 'form[action="/account/tokens"]');
     },
   },
