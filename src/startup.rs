@@ -36,6 +36,7 @@ pub struct Application {
 impl Application {
     /// Opens the database, applies migrations, binds the port and starts the mail worker.
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
+        raise_open_file_limit();
         let listener = TcpListener::bind(settings.bind).map_err(|e| {
             anyhow::anyhow!("cannot listen on {} (IDEABOX_BIND): {e}", settings.bind)
         })?;
@@ -173,3 +174,41 @@ async fn housekeeping(state: AppState, mut stopped: watch::Receiver<bool>) {
         }
     }
 }
+
+/// Lifts the soft limit on open files to the hard limit. Every connection holds a descriptor, and
+/// with the common soft default of 1024 a thousand slow clients leave none for anyone else:
+/// accepting fails with "too many open files" and actix pauses accepting for half a second.
+#[cfg(unix)]
+fn raise_open_file_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct they are given.
+    let raised = unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 || limit.rlim_cur >= limit.rlim_max
+        {
+            return;
+        }
+        let wanted = libc::rlimit {
+            rlim_cur: limit.rlim_max,
+            rlim_max: limit.rlim_max,
+        };
+        libc::setrlimit(libc::RLIMIT_NOFILE, &wanted) == 0
+    };
+    if raised {
+        tracing::debug!(
+            from = limit.rlim_cur,
+            to = limit.rlim_max,
+            "raised the open-file limit"
+        );
+    } else {
+        tracing::warn!(
+            limit = limit.rlim_cur,
+            "could not raise the open-file limit"
+        );
+    }
+}
+
+#[cfg(not(unix))]
+fn raise_open_file_limit() {}
