@@ -20,6 +20,7 @@ use crate::email::outbox;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::telemetry::request_log;
+use crate::web::anonymous_pages::serve_shared_pages;
 use crate::web::errors::{error_pages, security_headers};
 
 /// How often expired sessions, tokens and rate-limit windows are swept.
@@ -80,6 +81,7 @@ impl Application {
                 .wrap(from_fn(verify_csrf))
                 .wrap(from_fn(authenticate))
                 .wrap(from_fn(error_pages))
+                .wrap(from_fn(serve_shared_pages))
                 .wrap(Compress::default())
                 .wrap(from_fn(security_headers))
                 .wrap(from_fn(request_log))

@@ -9,6 +9,7 @@ use crate::db::Db;
 use crate::email::outbox::MailQueue;
 use crate::rate_limit::RateLimiter;
 use crate::templates::Templates;
+use crate::web::anonymous_pages::AnonymousPages;
 
 /// Shared application state, cheap to clone.
 #[derive(Clone)]
@@ -20,6 +21,8 @@ pub struct AppState {
     pub assets: Assets,
     pub mail: MailQueue,
     pub limiter: RateLimiter,
+    /// Rendered pages shared by anonymous readers.
+    pub anonymous_pages: AnonymousPages,
 }
 
 impl AppState {
@@ -40,6 +43,7 @@ impl AppState {
             assets,
             mail,
             limiter,
+            anonymous_pages: AnonymousPages::new()?,
         })
     }
 }

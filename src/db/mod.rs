@@ -8,6 +8,8 @@ pub mod models;
 pub mod schema;
 pub mod search;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -111,6 +113,9 @@ pub struct Db {
     read: Pool,
     write: Pool,
     backend: Backend,
+    /// Counts committed write transactions, so caches of rendered pages know when to drop
+    /// what they hold.
+    writes: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -140,6 +145,7 @@ impl Db {
                     read,
                     write,
                     backend: Backend::Sqlite,
+                    writes: Arc::default(),
                 })
             }
             DatabaseUrl::Postgres { url } => {
@@ -152,6 +158,7 @@ impl Db {
                     read: pool.clone(),
                     write: pool,
                     backend: Backend::Postgres,
+                    writes: Arc::default(),
                 })
             }
         }
@@ -159,6 +166,17 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// How many write transactions this process has committed (or been told about).
+    pub fn write_generation(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
+    }
+
+    /// Records a change made outside `write` (by another tool on the same database), so
+    /// cached pages are rendered again.
+    pub fn note_external_write(&self) {
+        self.writes.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Applies pending migrations; safe when several instances start together.
@@ -197,7 +215,11 @@ impl Db {
         F: FnOnce(&mut AnyConnection) -> Result<T, AppError>,
     {
         let mut conn = self.write.get()?;
-        transaction(&mut conn, f)
+        let result = transaction(&mut conn, f);
+        if result.is_ok() {
+            self.writes.fetch_add(1, Ordering::AcqRel);
+        }
+        result
     }
 
     /// The synchronous form of `read`.

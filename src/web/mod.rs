@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin_consultations;
 pub mod admin_users;
+pub mod anonymous_pages;
 pub mod auth_pages;
 pub mod comments;
 pub mod consultations;

@@ -20,6 +20,7 @@ use crate::error::AppError;
 use crate::i18n;
 use crate::state::AppState;
 use crate::telemetry::RequestId;
+use crate::web::anonymous_pages::SharedRender;
 
 /// Short-lived cookie carrying a catalog key to show once after a redirect.
 pub const FLASH_COOKIE: &str = "ideabox_flash";
@@ -72,8 +73,16 @@ impl PageContext {
             identity.as_ref().and_then(|i| i.user.language),
             state.settings.default_language,
         );
+        let shared = req.extensions().get::<SharedRender>().cloned();
         let (csrf_token, new_csrf_cookie) = match identity.as_ref().map(|i| &i.credential) {
             Some(Credential::Session { csrf_token, .. }) => (csrf_token.clone(), false),
+            // A page shared by anonymous readers: each gets their own token put in later.
+            _ if shared.is_some() => (
+                shared
+                    .map(|s| s.placeholder.to_string())
+                    .unwrap_or_default(),
+                false,
+            ),
             _ => match req.cookie(csrf_cookie_name(&state.settings)) {
                 Some(c) if c.value().len() >= 32 => (c.value().to_owned(), false),
                 _ => (random_token()?, true),

@@ -5,6 +5,7 @@ mod support;
 
 mod account;
 mod admin;
+mod anonymous_pages;
 mod api;
 mod cli;
 mod consultations_api;

@@ -206,6 +206,7 @@ impl TestApp {
         let mut conn =
             ideabox::db::connect_single(&self.state.settings.database_url).expect("connect");
         conn.batch_execute(sql).expect("SQL runs");
+        self.state.db.note_external_write();
     }
 
     /// One number from a `SELECT COUNT(*)`-style query.

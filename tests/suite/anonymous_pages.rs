@@ -1,0 +1,238 @@
+//! Pages shared by anonymous readers: rendered once, yet each reader has their own CSRF
+//! token; fresh after every write; never shared with signed-in people.
+
+use ideabox::domain::role::Role;
+
+use crate::support::fixtures::*;
+use crate::support::*;
+
+const CSRF_COOKIE: &str = "ideabox_csrf";
+
+struct Setup {
+    app: TestApp,
+    slug: String,
+    idea: i64,
+}
+
+async fn setup() -> Setup {
+    let app = spawn_app().await;
+    let consultation = open_consultation(&app).await;
+    let author = citizen(&app, "author@example.jp").await;
+    let idea = post_idea(
+        &app,
+        &author,
+        &consultation.slug,
+        "駅のバリアフリー情報を一か所に",
+        "エレベーターの位置を調べるのに毎回苦労します。",
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    Setup {
+        app,
+        slug: consultation.slug,
+        idea,
+    }
+}
+
+fn support_count_text(page: &str) -> String {
+    let start = page
+        .find("idea-counts")
+        .or_else(|| page.find("vote-count"))
+        .unwrap_or(0);
+    page[start..].chars().take(400).collect()
+}
+
+#[tokio::test]
+async fn anonymous_readers_share_a_page_yet_each_gets_their_own_token() {
+    let s = setup().await;
+    let path = format!("/ideas/{}", s.idea);
+    let (alice, bob) = (s.app.browser(), s.app.browser());
+
+    let (status, alice_page) = alice.page(&path).await;
+    assert_eq!(status, 200);
+    let alice_token = extract_csrf(&alice_page).unwrap();
+    assert_eq!(
+        alice.cookie(CSRF_COOKIE).as_deref(),
+        Some(alice_token.as_str()),
+        "the page's token is the one in the reader's cookie"
+    );
+    let (status, bob_page) = bob.page(&path).await;
+    assert_eq!(status, 200);
+    let bob_token = extract_csrf(&bob_page).unwrap();
+    assert_ne!(alice_token, bob_token);
+    assert_eq!(bob.cookie(CSRF_COOKIE).as_deref(), Some(bob_token.as_str()));
+    assert!(!bob_page.contains("csrf-placeholder"));
+    assert_eq!(
+        alice_page.replace(&alice_token, "TOKEN"),
+        bob_page.replace(&bob_token, "TOKEN"),
+        "apart from the token, the same page"
+    );
+
+    // Alice comes back: her own token again, and it works for her forms.
+    let (_, again) = alice.page(&path).await;
+    assert_eq!(extract_csrf(&again).as_deref(), Some(alice_token.as_str()));
+    let switched = alice
+        .post_form_raw(
+            "/language",
+            &[
+                ("lang", "en"),
+                ("next", &path),
+                ("csrf_token", &alice_token),
+            ],
+        )
+        .await;
+    assert_eq!(switched.status(), 303);
+    let (_, english) = alice.page(&path).await;
+    assert!(english.contains("lang=\"en\""), "a page per language");
+    // Bob's token is not Alice's.
+    let refused = alice
+        .post_form_raw(
+            "/language",
+            &[("lang", "ja"), ("next", &path), ("csrf_token", &bob_token)],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+}
+
+#[tokio::test]
+async fn a_forged_token_cookie_is_never_written_into_the_page() {
+    let s = setup().await;
+    let path = format!("/c/{}/ideas", s.slug);
+    let evil = "\"><script>alert(1)</script>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let response = s
+        .app
+        .browser()
+        .get_with(&path, &[("Cookie", &format!("{CSRF_COOKIE}={evil}"))])
+        .await;
+    assert_eq!(response.status(), 200);
+    let fresh_cookie = response.headers().get_all("set-cookie").iter().any(|v| {
+        v.to_str()
+            .unwrap_or("")
+            .starts_with(&format!("{CSRF_COOKIE}="))
+    });
+    assert!(fresh_cookie, "a new token replaces the malformed one");
+    let body = response.text().await.unwrap();
+    assert!(!body.contains("<script>alert(1)"));
+    let token = extract_csrf(&body).unwrap();
+    assert!(
+        token.len() >= 32
+            && token
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    );
+}
+
+#[tokio::test]
+async fn every_write_shows_at_once_to_anonymous_readers() {
+    let s = setup().await;
+    let reader = s.app.browser();
+    let list = format!("/c/{}/ideas", s.slug);
+    let detail = format!("/ideas/{}", s.idea);
+    let (_, before_list) = reader.page(&list).await;
+    let (_, before_detail) = reader.page(&detail).await;
+
+    let voter = citizen(&s.app, "voter@example.jp").await;
+    let (status, _) = put_vote(&s.app, &voter, s.idea, "support").await;
+    assert_eq!(status, 200);
+    let (_, after_list) = reader.page(&list).await;
+    let (_, after_detail) = reader.page(&detail).await;
+    assert_ne!(
+        support_count_text(&before_list),
+        support_count_text(&after_list),
+        "the list shows the vote immediately"
+    );
+    assert_ne!(before_detail, after_detail, "so does the idea page");
+    assert!(
+        after_list.contains("賛成 1")
+            || after_list.contains("1 support")
+            || after_list.contains(">1<")
+    );
+
+    // A new idea appears in the list at once.
+    let other = citizen(&s.app, "other@example.jp").await;
+    post_idea(
+        &s.app,
+        &other,
+        &s.slug,
+        "図書館の予約をオンラインで",
+        "本文",
+    )
+    .await;
+    let (_, with_new) = reader.page(&list).await;
+    assert!(with_new.contains("図書館の予約をオンラインで"));
+}
+
+#[tokio::test]
+async fn changes_made_by_another_instance_show_within_a_second() {
+    let s = setup().await;
+    let reader = s.app.browser();
+    let detail = format!("/ideas/{}", s.idea);
+    let (_, before) = reader.page(&detail).await;
+    assert!(before.contains("駅のバリアフリー情報を一か所に"));
+    // Another instance (or tool) renames the idea: this process is not told.
+    let mut conn = ideabox::db::connect_single(&s.app.state.settings.database_url).unwrap();
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut conn,
+        &format!(
+            "UPDATE ideas SET title = 'Renamed elsewhere' WHERE id = {}",
+            s.idea
+        ),
+    )
+    .unwrap();
+    tokio::time::sleep(
+        ideabox::web::anonymous_pages::MAX_AGE + std::time::Duration::from_millis(100),
+    )
+    .await;
+    let (_, after) = reader.page(&detail).await;
+    assert!(
+        after.contains("Renamed elsewhere"),
+        "no page is older than a second"
+    );
+}
+
+#[tokio::test]
+async fn signed_in_people_get_their_own_pages() {
+    let s = setup().await;
+    let detail = format!("/ideas/{}", s.idea);
+    // An anonymous reader first, so a shared page exists.
+    let (_, anonymous) = s.app.browser().page(&detail).await;
+    let member = s.app.signed_in("member@example.jp", Role::Citizen).await;
+    let (status, own) = member.page(&detail).await;
+    assert_eq!(status, 200);
+    assert!(
+        own.contains("action=\"/logout\""),
+        "their own header, with a way out"
+    );
+    assert!(!anonymous.contains("action=\"/logout\""));
+    // Their session token, not an anonymous one, is in their forms.
+    let token = extract_csrf(&own).unwrap();
+    let vote = member
+        .post_form_raw(
+            &format!("/ideas/{}/vote", s.idea),
+            &[("value", "support"), ("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(vote.status(), 303);
+}
+
+#[tokio::test]
+async fn shared_pages_keep_the_security_headers_and_stay_out_of_other_caches() {
+    let s = setup().await;
+    let path = format!("/c/{}/ideas", s.slug);
+    let browser = s.app.browser();
+    browser.get(&path).await;
+    let cached = browser.get(&path).await;
+    assert_eq!(cached.status(), 200);
+    let headers = cached.headers();
+    assert!(headers.get("content-security-policy").is_some());
+    assert_eq!(headers.get("cache-control").unwrap(), "no-store");
+    assert!(
+        headers
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+}
