@@ -68,8 +68,8 @@ test('a new citizen registers, verifies, manages the account and signs out (phon
   await h.assertNoHorizontalScroll(page);
 
   // Change the password.
-  await page.locator('#field-current_password').fill(firstPassword);
-  await page.locator('#field-new_password').fill(newPassword);
+  await page.locator('#field-password-current_password').fill(firstPassword);
+  await page.locator('#field-password-new_password').fill(newPassword);
   response = await h.submit(page, 'form[action="/account/password"]');
   assert.equal(response.status(), 200);
   assert.equal(new URL(page.url()).pathname, '/account');
