@@ -8,6 +8,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::email::outbox::MailQueue;
 use crate::rate_limit::RateLimiter;
+use crate::services::consultation_counts::CountsCache;
 use crate::templates::Templates;
 use crate::web::anonymous_pages::AnonymousPages;
 
@@ -23,6 +24,8 @@ pub struct AppState {
     pub limiter: RateLimiter,
     /// Rendered pages shared by anonymous readers.
     pub anonymous_pages: AnonymousPages,
+    /// Per-consultation totals shown on every page about a consultation.
+    pub counts: CountsCache,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
         let hasher = PasswordHasher::new(settings.max_concurrent_hashes)?;
         let mail = MailQueue::new(templates.clone(), settings.clone());
         let limiter = RateLimiter::new(db.clone());
+        let counts = CountsCache::new(db.clone());
         Ok(Self {
             settings,
             db,
@@ -44,6 +48,7 @@ impl AppState {
             mail,
             limiter,
             anonymous_pages: AnonymousPages::new()?,
+            counts,
         })
     }
 }

@@ -104,6 +104,10 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
     }
 }
 
+/// How long anything computed from the database may be reused without asking it again, so
+/// that writes by other instances show within this time.
+pub const CACHE_MAX_AGE: Duration = Duration::from_secs(1);
+
 pub type Pool = diesel::r2d2::Pool<Manager>;
 pub type PooledConn = diesel::r2d2::PooledConnection<Manager>;
 

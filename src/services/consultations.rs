@@ -13,6 +13,7 @@ use crate::domain::lang::Lang;
 use crate::domain::markdown;
 use crate::domain::policy::{self, Actor, ParticipationDenied};
 use crate::error::AppError;
+use crate::services::consultation_counts::CountsCache;
 use crate::state::AppState;
 
 pub const TITLE_MAX_CHARS: usize = 200;
@@ -126,26 +127,21 @@ pub fn participation_error(denied: ParticipationDenied) -> AppError {
 
 fn view(
     conn: &mut AnyConnection,
+    counts: &CountsCache,
     row: ConsultationRow,
     org: &OrganisationRow,
 ) -> Result<ConsultationView, AppError> {
-    let counts = consultations::idea_counts_by_section(conn, row.id)?;
-    let count_for = |key: &str| {
-        counts
-            .iter()
-            .find(|(k, _)| k.as_deref() == Some(key))
-            .map_or(0, |(_, n)| *n)
-    };
+    let counts = counts.get(conn, row.id)?;
     let sections = consultations::list_sections(conn, row.id)?
         .into_iter()
         .map(|s| SectionView {
-            idea_count: count_for(&s.key),
+            idea_count: counts.in_section(&s.key),
             key: s.key,
             heading: s.heading,
             level: s.level,
         })
         .collect();
-    let (idea_count, vote_count) = consultations::totals(conn, row.id)?;
+    let (idea_count, vote_count) = (counts.ideas, counts.votes);
     Ok(ConsultationView {
         premoderation: row.premoderation,
         id: row.id,
@@ -172,12 +168,13 @@ pub async fn get(
     slug: &str,
 ) -> Result<ConsultationView, AppError> {
     let slug = slug.to_owned();
+    let counts = state.counts.clone();
     state
         .db
         .read(move |c| {
             let row = load_visible(c, &slug, viewer.as_ref())?;
             let org = consultations::find_organisation(c, row.organisation_id)?;
-            view(c, row, &org)
+            view(c, &counts, row, &org)
         })
         .await
 }
@@ -189,6 +186,7 @@ pub async fn list(
     viewer: Option<Actor>,
     organisation: Option<String>,
 ) -> Result<Vec<ConsultationCard>, AppError> {
+    let counts = state.counts.clone();
     state
         .db
         .read(move |c| {
@@ -205,7 +203,8 @@ pub async fn list(
                 {
                     continue;
                 }
-                let (idea_count, vote_count) = consultations::totals(c, row.id)?;
+                let totals = counts.get(c, row.id)?;
+                let (idea_count, vote_count) = (totals.ideas, totals.votes);
                 cards.push(ConsultationCard {
                     status: status_of(&row),
                     phase: phase_of(&row, at),

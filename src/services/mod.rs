@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod bulk_demo;
 pub mod comments;
+pub mod consultation_counts;
 pub mod consultations;
 pub mod credentials;
 pub mod demo;

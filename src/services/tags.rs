@@ -102,19 +102,21 @@ pub async fn list(
     slug: &str,
 ) -> Result<Vec<TagInfo>, AppError> {
     let slug = slug.to_owned();
+    let counts = state.counts.clone();
     state
         .db
         .read(move |c| {
             let consultation = consultation_for(c, &slug, viewer.as_ref())?;
-            Ok(tags::list_with_counts(c, consultation.id)?
+            let counts = counts.get(c, consultation.id)?;
+            Ok(tags::list(c, consultation.id)?
                 .into_iter()
-                .map(|(t, n)| TagInfo {
+                .map(|t| TagInfo {
+                    idea_count: counts.with_tag(t.id),
                     slug: t.slug,
                     name_ja: t.name_ja,
                     name_en: t.name_en,
                     color: t.color,
                     description: t.description,
-                    idea_count: n,
                 })
                 .collect())
         })

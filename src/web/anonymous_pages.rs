@@ -26,7 +26,7 @@ use crate::state::AppState;
 use crate::web::page::FLASH_COOKIE;
 
 /// How long a page may be served after it was rendered.
-pub const MAX_AGE: Duration = Duration::from_secs(1);
+pub const MAX_AGE: Duration = crate::db::CACHE_MAX_AGE;
 /// Memory for cached pages (bodies), across all of them.
 const CAPACITY_BYTES: u64 = 24 * 1024 * 1024;
 /// Pages larger than this are not kept (they are rare, and would crowd out the rest).

@@ -214,15 +214,13 @@ pub fn idea_counts_by_section(
 
 /// Idea and participant totals per consultation, for cards on the home page.
 pub fn totals(conn: &mut AnyConnection, consultation: i64) -> QueryResult<(i64, i64)> {
-    let ideas_count = ideas::table
+    let (ideas_count, votes): (i64, Option<i64>) = ideas::table
         .filter(ideas::consultation_id.eq(consultation))
         .filter(ideas::visibility.eq("visible"))
-        .count()
-        .get_result(conn)?;
-    let votes: Option<i64> = ideas::table
-        .filter(ideas::consultation_id.eq(consultation))
-        .filter(ideas::visibility.eq("visible"))
-        .select(diesel::dsl::sum(ideas::support_count + ideas::oppose_count))
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::sum(ideas::support_count + ideas::oppose_count),
+        ))
         .first(conn)?;
     Ok((ideas_count, votes.unwrap_or(0)))
 }

@@ -86,19 +86,24 @@ pub fn delete(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
     diesel::delete(tags::table.find(id)).execute(conn)
 }
 
+/// The number of visible ideas carrying each tag of a consultation (tag id, count).
+pub fn counts(conn: &mut AnyConnection, consultation: i64) -> QueryResult<Vec<(i64, i64)>> {
+    idea_tags::table
+        .inner_join(ideas::table)
+        .filter(ideas::consultation_id.eq(consultation))
+        .filter(ideas::visibility.eq("visible"))
+        .group_by(idea_tags::tag_id)
+        .select((idea_tags::tag_id, diesel::dsl::count_star()))
+        .load(conn)
+}
+
 /// Tags with the number of visible ideas carrying each.
 pub fn list_with_counts(
     conn: &mut AnyConnection,
     consultation: i64,
 ) -> QueryResult<Vec<(TagRow, i64)>> {
     let all = list(conn, consultation)?;
-    let counts: Vec<(i64, i64)> = idea_tags::table
-        .inner_join(ideas::table)
-        .filter(ideas::consultation_id.eq(consultation))
-        .filter(ideas::visibility.eq("visible"))
-        .group_by(idea_tags::tag_id)
-        .select((idea_tags::tag_id, diesel::dsl::count_star()))
-        .load(conn)?;
+    let counts = counts(conn, consultation)?;
     Ok(all
         .into_iter()
         .map(|t| {
