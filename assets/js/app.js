@@ -173,3 +173,34 @@
   replies(document);
   similar();
 })();
+
+// The report's "print or save as PDF" button: the page prints without it, so it shows only
+// when script runs.
+(function () {
+  "use strict";
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
+
+// Bulk tagging on the idea list: "select all on this page" ticks every idea's box, and
+// unticking one idea unticks "select all". Without script the server reads "select all" itself.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+    var name = all.getAttribute("data-select-all");
+    var boxes = function () {
+      return Array.prototype.slice.call(document.querySelectorAll('input[type="checkbox"][form="' + name + '"][name="ids"]'));
+    };
+    all.addEventListener("change", function () {
+      boxes().forEach(function (box) { box.checked = all.checked; });
+    });
+    boxes().forEach(function (box) {
+      box.addEventListener("change", function () {
+        if (!box.checked) all.checked = false;
+        else if (boxes().every(function (b) { return b.checked; })) all.checked = true;
+      });
+    });
+  });
+})();

@@ -69,6 +69,9 @@ pub struct ConsultationForm {
     closes_at: String,
     #[serde(default)]
     status: String,
+    /// `on` when new ideas and comments wait for a moderator's approval.
+    #[serde(default)]
+    premoderation: String,
 }
 
 async fn form_context(
@@ -124,8 +127,7 @@ pub async fn create(
         opens_at: Some(form.opens_at.clone()),
         closes_at: Some(form.closes_at.clone()),
         status: Some(form.status.clone()),
-        // Settings this form does not show keep their value (or the default).
-        ..ConsultationInput::default()
+        premoderation: Some(form.premoderation == "on"),
     };
     match consultations::create(&state, &identity.user.actor(), input).await {
         Ok(_) => Ok(see_other_with_flash(
@@ -159,6 +161,7 @@ pub async fn edit_form(
         opens_at: local_input(c.opens_at, tz),
         closes_at: local_input(c.closes_at, tz),
         status: c.status.as_str().to_owned(),
+        premoderation: if c.premoderation { "on" } else { "" }.to_owned(),
     };
     let ctx = form_context(&state, &form, Some(&c.slug)).await?;
     page.ok(&state, "admin/consultation_form.html", ctx)
@@ -182,8 +185,7 @@ pub async fn edit(
         opens_at: Some(form.opens_at.clone()),
         closes_at: Some(form.closes_at.clone()),
         status: Some(form.status.clone()),
-        // Settings this form does not show keep their value (or the default).
-        ..ConsultationInput::default()
+        premoderation: Some(form.premoderation == "on"),
     };
     match consultations::update(&state, &identity.user.actor(), &path, input).await {
         Ok(()) => Ok(see_other_with_flash(

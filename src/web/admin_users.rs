@@ -27,6 +27,11 @@ struct UserView {
     role: String,
     verified: bool,
     created_at: chrono::NaiveDateTime,
+    /// Standing: suspended until a time, or banned (with the reason given).
+    suspended: bool,
+    banned: bool,
+    suspended_until: Option<chrono::NaiveDateTime>,
+    suspension_reason: Option<String>,
 }
 
 #[tracing::instrument(skip_all)]
@@ -47,6 +52,10 @@ pub async fn list(
         .users
         .into_iter()
         .map(|u| UserView {
+            suspended: u.is_suspended(),
+            banned: u.banned_at.is_some() && u.is_suspended(),
+            suspended_until: u.suspended_until.filter(|_| u.is_suspended()),
+            suspension_reason: u.suspension_reason.clone().filter(|_| u.is_suspended()),
             id: u.id,
             verified: u.is_verified(),
             email: u.email.unwrap_or_default(),
@@ -66,6 +75,10 @@ pub async fn list(
     ctx.insert("page", &result.page);
     ctx.insert("pages", &result.pages);
     ctx.insert("roles", &Role::ALL.map(Role::as_str));
+    // The suspension forms on each row (they post to the moderation pages).
+    ctx.insert("action_reasons", &crate::domain::moderation::ACTION_REASONS);
+    ctx.insert("timezone", state.settings.timezone.name());
+    ctx.insert("me", &identity.user.id.0);
     page.ok(&state, "admin/users.html", ctx)
 }
 

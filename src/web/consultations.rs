@@ -81,5 +81,6 @@ pub async fn show(
     ctx.insert("toc", &toc);
     ctx.insert("top_ideas", &top.items);
     ctx.insert("ideas_url", &ideas_path);
+    crate::web::drafting::insert_consultation_links(&mut ctx, actor.as_ref(), &c);
     page.ok(&state, "consultations/show.html", ctx)
 }

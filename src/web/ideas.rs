@@ -157,6 +157,7 @@ pub async fn list(
     ctx.insert("clear_url", &with_query(&base, &[("sort", sort_param)]));
     ctx.insert("statuses", &RESPONSE_STATUSES);
     ctx.insert("tags", &tags);
+    crate::web::tags::insert_bulk_tagging(&mut ctx, actor.as_ref(), !tags.is_empty());
     ctx.insert("list_url", &base);
     page.ok(&state, "ideas/list.html", ctx)
 }
@@ -426,6 +427,8 @@ pub async fn render_idea(
     ctx.insert("posted", &(posted && detail.is_mine));
     ctx.insert("login_url", &with_query("/login", &[("next", Some(&path))]));
     ctx.insert("value_body", "");
+    crate::web::drafting::insert_idea_context(&mut ctx, actor.as_ref(), &detail, &c);
+    crate::web::moderation::insert_idea_page(state, &mut ctx, viewer, &detail).await?;
     let status = match active {
         Some(form) => {
             ctx.insert("active_form", &form.name);

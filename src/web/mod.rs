@@ -5,18 +5,23 @@ pub mod admin_consultations;
 pub mod admin_users;
 pub mod anonymous_pages;
 pub mod auth_pages;
+pub mod charts;
 pub mod comments;
 pub mod consultations;
+pub mod drafting;
 pub mod errors;
 pub mod feeds;
 pub mod health;
 pub mod home;
 pub mod ideas;
 pub mod language;
+pub mod moderation;
 pub mod page;
+pub mod people;
 pub mod search;
 pub mod sharing;
 pub mod static_files;
+pub mod tags;
 
 use actix_web::web;
 
@@ -133,4 +138,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(admin_consultations::organisations))
                 .route(web::post().to(admin_consultations::create_organisation)),
         );
+    moderation::routes(cfg);
+    tags::routes(cfg);
+    people::routes(cfg);
+    drafting::routes(cfg);
 }
