@@ -65,8 +65,22 @@ printf '%s\n' "$IDEABOX_ADMIN_PASSWORD" | "$bin" user create --email "$IDEABOX_A
 printf '%s\n' "$IDEABOX_CITIZEN_PASSWORD" | "$bin" user create --email "$IDEABOX_CITIZEN_EMAIL" \
   --name "市民 テスト" --role citizen --password-stdin >>"$tmp/setup.log" 2>&1 \
   || { cat "$tmp/setup.log" >&2; exit 1; }
+# Staff for the moderation and drafting journeys.
+export IDEABOX_MODERATOR_EMAIL="moderator@example.jp"
+export IDEABOX_MODERATOR_PASSWORD="moderator password for browser tests"
+export IDEABOX_DRAFTER_EMAIL="drafter@example.jp"
+export IDEABOX_DRAFTER_PASSWORD="drafter password for browser tests"
+printf '%s\n' "$IDEABOX_MODERATOR_PASSWORD" | "$bin" user create --email "$IDEABOX_MODERATOR_EMAIL" \
+  --name "モデレーター" --role moderator --verified --password-stdin >>"$tmp/setup.log" 2>&1 \
+  || { cat "$tmp/setup.log" >&2; exit 1; }
+printf '%s\n' "$IDEABOX_DRAFTER_PASSWORD" | "$bin" user create --email "$IDEABOX_DRAFTER_EMAIL" \
+  --name "起草担当" --role drafter --verified --password-stdin >>"$tmp/setup.log" 2>&1 \
+  || { cat "$tmp/setup.log" >&2; exit 1; }
 # Demo data puts an open consultation on the home page.
 "$bin" demo >>"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log" >&2; exit 1; }
+# A second consultation with more ideas than one list page holds, for the page-weight check.
+"$bin" demo --ideas 30 --users 10 --comments 30 --votes 60 >>"$tmp/setup.log" 2>&1 \
+  || { cat "$tmp/setup.log" >&2; exit 1; }
 
 "$bin" serve >"$tmp/server.log" 2>&1 &
 server_pid=$!

@@ -579,14 +579,18 @@ async fn the_report_shows_charts_with_text_alternatives_and_tables_and_prints() 
         "most supported lists receipts"
     );
 
-    // The stylesheet linked from the page carries the print rules.
-    let css_href = page
+    // The stylesheets linked from the page carry the print rules.
+    let css_hrefs: Vec<String> = page
         .split("<link rel=\"stylesheet\" href=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_owned();
-    let css = s.drafter.get(&css_href).await.text().await.unwrap();
+        .skip(1)
+        .filter_map(|r| r.split('"').next())
+        .map(str::to_owned)
+        .collect();
+    assert!(!css_hrefs.is_empty());
+    let mut css = String::new();
+    for href in &css_hrefs {
+        css.push_str(&s.drafter.get(href).await.text().await.unwrap());
+    }
     let print = css.rfind("@media print").unwrap();
     assert!(css[print..].contains(".report-break"));
     assert!(css[print..].contains("@page"));
