@@ -56,6 +56,24 @@ after(async () => {
 
 const admin = () => ({ email: h.env('IDEABOX_ADMIN_EMAIL'), password: h.env('IDEABOX_ADMIN_PASSWORD') });
 const citizen = () => ({ email: h.env('IDEABOX_CITIZEN_EMAIL'), password: h.env('IDEABOX_CITIZEN_PASSWORD') });
+const moderator = () => ({ email: h.env('IDEABOX_MODERATOR_EMAIL'), password: h.env('IDEABOX_MODERATOR_PASSWORD') });
+const drafter = () => ({ email: h.env('IDEABOX_DRAFTER_EMAIL'), password: h.env('IDEABOX_DRAFTER_PASSWORD') });
+
+/** The open consultation that `ideabox demo` creates, with ideas, comments, tags and reports. */
+const DEMO = '/c/digital-transformation-plan';
+
+/** Opens the demo consultation's idea list and follows its first idea that has comments. */
+async function openIdeaWithComments(page) {
+  await page.goto(h.url(`${DEMO}/ideas?sort=discussed`));
+  await h.follow(page, page.locator('.idea-item-title a').first());
+  assert.ok((await page.locator('#comments li.comment').count()) > 0, 'the idea shown has comments');
+}
+
+/** Fails unless the page shows `count` or more elements matching `selector`. */
+async function expectAtLeast(page, selector, count) {
+  const n = await page.locator(selector).count();
+  assert.ok(n >= count, `${page.url()} shows ${n} × ${selector}, expected at least ${count}`);
+}
 
 /**
  * The pages checked. `open` leaves the page to check loaded in `page`; `as` signs in first.
@@ -95,6 +113,99 @@ const PAGES = [
     },
   },
   { name: 'admin users', as: admin, open: (page) => page.goto(h.url('/admin/users')) },
+  {
+    name: 'consultation',
+    open: async (page) => {
+      await page.goto(h.url(DEMO));
+      await expectAtLeast(page, 'main a[href^="/ideas/"]', 1);
+    },
+  },
+  {
+    name: 'idea list',
+    open: async (page) => {
+      await page.goto(h.url(`${DEMO}/ideas`));
+      await expectAtLeast(page, '.idea-item', 10);
+    },
+  },
+  {
+    name: 'idea list with filters applied',
+    open: async (page) => {
+      await page.goto(h.url(`${DEMO}/ideas?sort=top&section=s1&q=%E3%81%82`));
+      await expectAtLeast(page, '.filter-summary', 1);
+    },
+  },
+  { name: 'idea with comments', open: openIdeaWithComments },
+  { name: 'search with results', open: async (page) => {
+      await page.goto(h.url('/search?q=%E3%83%87%E3%82%B8%E3%82%BF%E3%83%AB'));
+      await expectAtLeast(page, 'main li a[href^="/ideas/"]', 1);
+    },
+  },
+  { name: 'search with no results', open: (page) => page.goto(h.url('/search?q=zzzqqqxxx')) },
+  {
+    name: 'idea list with bulk tagging (moderator)',
+    as: moderator,
+    open: async (page) => {
+      await page.goto(h.url(`${DEMO}/ideas`));
+      await expectAtLeast(page, 'input[form="bulk-tag-form"][name="ids"]', 10);
+    },
+  },
+  {
+    name: 'idea with moderation controls (moderator)',
+    as: moderator,
+    open: openIdeaWithComments,
+  },
+  {
+    name: 'moderation queue with reports (moderator)',
+    as: moderator,
+    open: async (page) => {
+      await page.goto(h.url('/moderation'));
+      await expectAtLeast(page, '#reported-heading + .queue-list .queue-item', 1);
+      await expectAtLeast(page, '#newest-heading + .queue-list .queue-item', 1);
+    },
+  },
+  {
+    name: 'new idea with errors',
+    as: moderator,
+    open: async (page) => {
+      await page.goto(h.url(`${DEMO}/ideas/new`));
+      const response = await h.submit(page, '#idea-form');
+      assert.equal(response.status(), 422);
+      await expectAtLeast(page, '.error-summary a', 2);
+    },
+  },
+  {
+    name: 'new idea with a preview and similar ideas',
+    as: moderator,
+    open: async (page) => {
+      await page.goto(h.url(`${DEMO}/ideas/new`));
+      await page.locator('#field-title').fill('マイナンバーカードの手続をオンラインで');
+      await page.locator('#field-body').fill('行政手続のデジタル化を進めてください。');
+      await Promise.all([
+        page.waitForNavigation({ waitUntil: 'load' }),
+        page.locator('#idea-form button[value="preview"]').click(),
+      ]);
+      await expectAtLeast(page, '#preview-heading', 1);
+    },
+  },
+  {
+    name: 'report (drafter)',
+    as: drafter,
+    open: async (page) => {
+      await page.goto(h.url(`${DEMO}/report`));
+      await expectAtLeast(page, 'main table', 1);
+    },
+  },
+  {
+    name: 'answer form (drafter)',
+    as: drafter,
+    open: async (page) => {
+      await openIdeaWithComments(page);
+      const id = new URL(page.url()).pathname.split('/').pop();
+      await page.goto(h.url(`/ideas/${id}/response`));
+      await expectAtLeast(page, 'form.answer-form', 1);
+    },
+  },
+  { name: 'export form (drafter)', as: drafter, open: (page) => page.goto(h.url(`${DEMO}/export`)) },
 ];
 
 for (const colorScheme of ['light', 'dark']) {

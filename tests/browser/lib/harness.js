@@ -97,7 +97,7 @@ function msg(lang, key) {
     const file = path.join(REPO_ROOT, 'assets', 'locales', lang, 'main.ftl');
     const entries = {};
     for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-      const m = /^([a-z0-9-]+) = (.*)$/.exec(line);
+      const m = /^([a-z0-9_-]+) = (.*)$/.exec(line);
       if (m) entries[m[1]] = m[2].trim();
     }
     catalogs[lang] = entries;
@@ -240,6 +240,12 @@ async function submit(page, formSelector) {
   return response;
 }
 
+/** Follows a link (or presses a button that navigates) and waits for the page it leads to. */
+async function follow(page, locator) {
+  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
+  return response;
+}
+
 /** Logs in through /login and returns the response of the page landed on. */
 async function login(page, email, password, next) {
   await page.goto(url(next ? `/login?next=${encodeURIComponent(next)}` : '/login'));
@@ -286,6 +292,7 @@ module.exports = {
   waitForMail,
   findLink,
   submit,
+  follow,
   login,
   htmlLang,
   assertNoHorizontalScroll,
