@@ -249,6 +249,29 @@ impl TestApp {
         );
     }
 
+    /// The first message to `to` whose text contains `needle`, waiting (up to 15 s) for it:
+    /// for people who get other mail too (a receipt is sent in the background and may arrive
+    /// after a later message).
+    pub async fn email_containing(&self, to: &str, needle: &str) -> Email {
+        for _ in 0..300 {
+            if let Some(mail) = self
+                .emails()
+                .into_iter()
+                .find(|m| m.to == to && m.text.contains(needle))
+            {
+                return mail;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "no email to {to} containing {needle:?}; outbox has {:?}",
+            self.emails()
+                .iter()
+                .map(|m| (&m.to, &m.subject))
+                .collect::<Vec<_>>()
+        );
+    }
+
     /// The last message to `to`, waiting for it if needed.
     pub async fn last_email(&self, to: &str) -> Email {
         let mails = self.wait_for_emails(to, 1).await;
