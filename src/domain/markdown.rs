@@ -81,8 +81,83 @@ pub fn render_user(source: &str) -> String {
         other => other,
     });
     let mut out = String::with_capacity(source.len() * 3 / 2);
-    html::push_html(&mut out, events);
+    html::push_html(&mut out, tamed(events).into_iter());
     USER_SANITIZER.clean(&out).to_string()
+}
+
+/// Lists and quotes nested deeper than this are flattened into the deepest one kept.
+const MAX_NESTING: usize = 16;
+
+/// Events made safe to hand to the HTML sanitiser in time and space proportional to the
+/// source: see `without_padded_cells` and `flattened`.
+fn tamed<'a>(events: impl IntoIterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    flattened(without_padded_cells(events))
+}
+
+/// Keeps at most `MAX_NESTING` lists, list items and block quotes inside one another; deeper
+/// ones lose their own element (not their content). `1. ` or `>` repeated a few thousand
+/// times nested as deep, and the HTML parser behind the sanitiser spends time on every
+/// element in proportion to the depth: seconds of CPU for one 10 kB idea.
+fn flattened(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let nests = |tag: &Tag| matches!(tag, Tag::List(_) | Tag::Item | Tag::BlockQuote(_));
+    let mut kept: Vec<bool> = Vec::new();
+    let mut depth = 0;
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        match &event {
+            Event::Start(tag) if nests(tag) => {
+                let keep = depth < MAX_NESTING;
+                depth += usize::from(keep);
+                kept.push(keep);
+                if keep {
+                    out.push(event);
+                }
+            }
+            Event::End(TagEnd::List(_) | TagEnd::Item | TagEnd::BlockQuote(_)) => {
+                if kept.pop().unwrap_or(true) {
+                    depth = depth.saturating_sub(1);
+                    out.push(event);
+                }
+            }
+            _ => out.push(event),
+        }
+    }
+    out
+}
+
+/// Drops the empty cells at the end of table rows. GFM pads every row shorter than the
+/// header with empty cells (up to 2^18 per table in pulldown-cmark), so a wide header over
+/// many one-character rows turned a few kilobytes of Markdown into megabytes of
+/// `<td></td>`. Without the padding every cell stems from at least one byte of the source;
+/// browsers lay out short rows just the same.
+fn without_padded_cells<'a>(events: impl IntoIterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    let mut out = Vec::new();
+    let mut empty_cells = 0usize;
+    let mut events = events.into_iter().peekable();
+    while let Some(event) = events.next() {
+        match event {
+            Event::Start(Tag::TableCell)
+                if matches!(events.peek(), Some(Event::End(TagEnd::TableCell))) =>
+            {
+                events.next();
+                empty_cells += 1;
+            }
+            Event::Start(Tag::TableCell) => {
+                // Empty cells followed by a filled one were written out: keep them.
+                for _ in 0..std::mem::take(&mut empty_cells) {
+                    out.push(Event::Start(Tag::TableCell));
+                    out.push(Event::End(TagEnd::TableCell));
+                }
+                out.push(event);
+            }
+            Event::End(TagEnd::TableRow | TagEnd::TableHead) => {
+                empty_cells = 0;
+                out.push(event);
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn demote(level: HeadingLevel) -> HeadingLevel {
@@ -188,7 +263,7 @@ pub fn render_plan(source: &str) -> (String, Vec<Section>) {
         }
     }
     let mut out = String::with_capacity(source.len() * 3 / 2);
-    html::push_html(&mut out, out_events.into_iter());
+    html::push_html(&mut out, tamed(out_events).into_iter());
     (PLAN_SANITIZER.clean(&out).to_string(), sections)
 }
 
@@ -301,6 +376,38 @@ mod tests {
         let (_, sections) = render_plan("# A\n\n# B\n\n## B.1\n");
         let keys: Vec<&str> = sections.iter().map(|s| s.key.as_str()).collect();
         assert_eq!(keys, ["s1", "s2", "s2-1"]);
+    }
+
+    #[test]
+    fn short_table_rows_are_not_padded_with_empty_cells() {
+        let html = render_user("|a|b|c|\n|-|-|-|\n|1|\n||2|\n");
+        assert_eq!(html.matches("<td>").count(), 3, "{html}");
+        assert!(html.contains("<tr><td></td><td>2</td></tr>"), "{html}");
+        // A wide header over many one-character rows stays small.
+        let source = format!(
+            "{}|\n{}|\n{}",
+            "|a".repeat(1600),
+            "|-".repeat(1600),
+            "a\n".repeat(1600)
+        );
+        assert!(render_user(&source).len() < 40 * source.len());
+        assert!(render_plan(&source).0.len() < 40 * source.len());
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened() {
+        let html = render_user(&format!("{}deep", "1. ".repeat(3000)));
+        assert_eq!(html.matches("<ol>").count(), MAX_NESTING / 2, "{html}");
+        assert_eq!(html.matches("<ol>").count(), html.matches("</ol>").count());
+        assert!(html.contains("deep"));
+        let html = render_user(&format!("{}quoted", ">".repeat(3000)));
+        assert_eq!(html.matches("<blockquote>").count(), MAX_NESTING);
+        assert!(html.contains("quoted"));
+        let html = render_user("> - a\n>   > b\n");
+        assert_eq!(
+            html.replace('\n', ""),
+            "<blockquote><ul><li>a<blockquote><p>b</p></blockquote></li></ul></blockquote>"
+        );
     }
 
     #[test]

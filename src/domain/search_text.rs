@@ -42,11 +42,16 @@ fn fold(text: &str) -> Vec<char> {
     text.nfkc().flat_map(char::to_lowercase).collect()
 }
 
-/// The terms of a query: separated by any Unicode space (including the ideographic space),
-/// each matched literally (quotes, `%`, `_`, `*` and operators are just characters).
-/// Duplicates, and terms contained in another term, are dropped: every term must match.
+/// The terms of a query: separated by any Unicode space (including the ideographic space)
+/// or control character (which no text contains, and which neither FTS5 nor PostgreSQL
+/// accept: a NUL ends an FTS5 query early), each matched literally (quotes, `%`, `_`, `*`
+/// and operators are just characters). Duplicates, and terms contained in another term,
+/// are dropped: every term must match.
 pub fn terms(query: &str) -> Vec<String> {
-    let raw: Vec<&str> = query.split_whitespace().collect();
+    let raw: Vec<&str> = query
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|t| !t.is_empty())
+        .collect();
     let folded: Vec<String> = raw.iter().map(|t| fold(t).into_iter().collect()).collect();
     let mut out: Vec<String> = Vec::new();
     let mut kept: Vec<&str> = Vec::new();
@@ -393,6 +398,7 @@ mod tests {
             terms("a_b _ 100% \"quoted\" *"),
             t(&["a_b", "100%", "\"quoted\"", "*"])
         );
+        assert_eq!(terms("x\u{0}NEAR\u{1b}b"), t(&["x", "NEAR", "b"]));
         assert_eq!(terms(""), Vec::<String>::new());
         assert_eq!(terms("   "), Vec::<String>::new());
         let many: String = (0..50).map(|i| format!("w{i:02} ")).collect();
