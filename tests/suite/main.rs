@@ -13,6 +13,7 @@ mod csrf;
 mod drafting;
 mod drafting_pages;
 mod email_delivery;
+mod fuzz;
 mod http_hygiene;
 mod ideas_api;
 mod language;
