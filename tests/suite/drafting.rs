@@ -164,7 +164,9 @@ async fn drafters_answer_an_idea_publish_it_and_the_author_and_supporters_are_to
     assert_eq!(filtered["items"].as_array().unwrap().len(), 1);
 
     // The author also got a receipt, in the background: look for the publication notice.
-    s.app.email_containing("author@example.jp", "一部反映").await;
+    s.app
+        .email_containing("author@example.jp", "一部反映")
+        .await;
     let to_supporter = s.app.email_containing("fan@example.jp", "一部反映").await;
     assert!(
         to_supporter
