@@ -5,9 +5,13 @@
 //! page is rendered once with a placeholder for the token and served to every such reader
 //! with their own token put in. A page is kept until the next write this process commits, and
 //! never longer than a second: other instances' writes (PostgreSQL deployments) and
-//! time-dependent text show up within that second.
+//! time-dependent text show up within that second. The public API's reading calls are shared
+//! the same way (JSON has no token).
+//!
+//! When a page is missing, one request renders it and the others asking for the same page
+//! wait for that render instead of all rendering it at once.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
@@ -33,13 +37,27 @@ const CAPACITY_BYTES: u64 = 24 * 1024 * 1024;
 const LARGEST_PAGE: usize = 512 * 1024;
 /// The routes whose anonymous pages are shared: public reading pages only, none with a side
 /// effect.
-const SHARED_ROUTES: [&str; 5] = [
+const SHARED_ROUTES: [&str; 12] = [
     "/",
     "/c/{slug}",
     "/c/{slug}/ideas",
     "/ideas/{id}",
     "/search",
+    "/api/v1/consultations",
+    "/api/v1/consultations/{slug}",
+    "/api/v1/consultations/{slug}/ideas",
+    "/api/v1/consultations/{slug}/similar",
+    "/api/v1/search",
+    "/api/v1/ideas/{id}",
+    "/api/v1/ideas/{id}/comments",
 ];
+
+/// The clock that cuts time into periods of `MAX_AGE`: a page is shared within one period.
+static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+fn current_period() -> u64 {
+    (STARTED.elapsed().as_millis() / MAX_AGE.as_millis().max(1)) as u64
+}
 
 /// Marks a request whose page is rendered with the placeholder instead of a CSRF token.
 #[derive(Clone)]
@@ -47,16 +65,25 @@ pub struct SharedRender {
     pub placeholder: Arc<str>,
 }
 
+/// A page as of one write generation and one period: a key that is found is fresh.
 #[derive(Clone, Hash, PartialEq, Eq)]
 struct PageKey {
     path_and_query: String,
     lang: Lang,
+    write_generation: u64,
+    period: u64,
+}
+
+/// What the first request for a key found out.
+enum Entry {
+    Shared(CachedPage),
+    /// This answer is not shared (a personal page, an error, a redirect, a file): every
+    /// reader gets their own.
+    Personal,
 }
 
 /// A rendered page cut at each placeholder.
 struct CachedPage {
-    rendered_at: Instant,
-    write_generation: u64,
     status: StatusCode,
     headers: HeaderMap,
     pieces: Vec<Bytes>,
@@ -66,16 +93,20 @@ struct CachedPage {
 #[derive(Clone)]
 struct BodyWeight;
 
-impl quick_cache::Weighter<PageKey, Arc<CachedPage>> for BodyWeight {
-    fn weight(&self, key: &PageKey, page: &Arc<CachedPage>) -> u64 {
-        (page.size + key.path_and_query.len()).max(1) as u64
+impl quick_cache::Weighter<PageKey, Arc<Entry>> for BodyWeight {
+    fn weight(&self, key: &PageKey, entry: &Arc<Entry>) -> u64 {
+        let body = match entry.as_ref() {
+            Entry::Shared(page) => page.size,
+            Entry::Personal => 0,
+        };
+        (body + key.path_and_query.len()).max(1) as u64
     }
 }
 
 /// The shared store of rendered anonymous pages.
 #[derive(Clone)]
 pub struct AnonymousPages {
-    pages: Arc<quick_cache::sync::Cache<PageKey, Arc<CachedPage>, BodyWeight>>,
+    pages: Arc<quick_cache::sync::Cache<PageKey, Arc<Entry>, BodyWeight>>,
     placeholder: Arc<str>,
 }
 
@@ -92,12 +123,6 @@ impl AnonymousPages {
             placeholder,
         })
     }
-
-    fn fresh(&self, key: &PageKey, write_generation: u64) -> Option<Arc<CachedPage>> {
-        self.pages.get(key).filter(|page| {
-            page.write_generation == write_generation && page.rendered_at.elapsed() < MAX_AGE
-        })
-    }
 }
 
 /// Whether a request may be served a shared page: a plain GET of a reading page by someone
@@ -107,8 +132,12 @@ fn is_candidate(req: &ServiceRequest, state: &AppState) -> bool {
         return false;
     }
     let path = req.path();
-    let reading =
-        path == "/" || path == "/search" || path.starts_with("/c/") || path.starts_with("/ideas/");
+    let api = path.strip_prefix("/api/v1").unwrap_or(path);
+    let reading = path == "/"
+        || api == "/search"
+        || api.starts_with("/c/")
+        || api.starts_with("/ideas/")
+        || api.starts_with("/consultations");
     reading
         && !req.headers().contains_key(header::AUTHORIZATION)
         && req.cookie(session_cookie_name(&state.settings)).is_none()
@@ -117,7 +146,7 @@ fn is_candidate(req: &ServiceRequest, state: &AppState) -> bool {
 
 /// The reader's own CSRF token, when their cookie holds a well-formed one (the value goes
 /// into HTML unescaped, so anything else is replaced).
-fn visitor_token(req: &ServiceRequest, state: &AppState) -> Option<String> {
+fn visitor_token(req: &actix_web::HttpRequest, state: &AppState) -> Option<String> {
     req.cookie(csrf_cookie_name(&state.settings))
         .map(|c| c.value().to_owned())
         .filter(|v| {
@@ -145,40 +174,42 @@ pub async fn serve_shared_pages(
             .path_and_query()
             .map_or_else(|| req.path().to_owned(), |p| p.as_str().to_owned()),
         lang: crate::i18n::request_lang(req.request(), None, state.settings.default_language),
+        // Read before rendering: a write committed meanwhile makes this key stale at once.
+        write_generation: state.db.write_generation(),
+        period: current_period(),
     };
-    let (token, new_cookie) = match visitor_token(&req, &state) {
-        Some(token) => (token, false),
-        None => match random_token() {
-            Ok(token) => (token, true),
-            Err(_) => return Ok(next.call(req).await?.map_into_boxed_body()),
+    let guard = match cache.pages.get_value_or_guard_async(&key).await {
+        Ok(entry) => match entry.as_ref() {
+            Entry::Shared(page) => {
+                let response = assemble(page, req.request(), &state);
+                return Ok(req.into_response(response));
+            }
+            Entry::Personal => return Ok(next.call(req).await?.map_into_boxed_body()),
         },
+        Err(guard) => guard,
     };
-    let generation = state.db.write_generation();
-
-    if let Some(page) = cache.fresh(&key, generation) {
-        let response = assemble(&page, &token, new_cookie, &state);
-        return Ok(req.into_response(response));
-    }
 
     req.extensions_mut().insert(SharedRender {
         placeholder: cache.placeholder.clone(),
     });
     let response = next.call(req).await?.map_into_boxed_body();
-    let is_html = response
+    let content_type = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if !is_html {
-        // Files, feeds and redirects carry no form, hence no placeholder.
-        return Ok(response);
-    }
+        .unwrap_or_default();
     let shareable = response.status() == StatusCode::OK
+        && (content_type.starts_with("text/html") || content_type.starts_with("application/json"))
         && response
             .request()
             .match_pattern()
             .is_some_and(|p| SHARED_ROUTES.contains(&p.as_str()))
         && response.response().cookies().next().is_none();
+    if !shareable && !content_type.starts_with("text/html") {
+        // Files, feeds, redirects and API errors carry no form, hence no placeholder.
+        let _ = guard.insert(Arc::new(Entry::Personal));
+        return Ok(response);
+    }
     let (request, response) = response.into_parts();
     let cookies: Vec<Cookie<'static>> = response.cookies().map(|c| c.into_owned()).collect();
     let status = response.status();
@@ -192,20 +223,21 @@ pub async fn serve_shared_pages(
         .await
         .map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))?;
     let page = CachedPage {
-        rendered_at: Instant::now(),
-        write_generation: generation,
         status,
         headers,
         size: bytes.len(),
         pieces: split_at_placeholder(&bytes, cache.placeholder.as_bytes()),
     };
-    let mut personal = assemble(&page, &token, new_cookie, &state);
+    let mut personal = assemble(&page, &request, &state);
     for cookie in &cookies {
         let _ = personal.add_cookie(cookie);
     }
-    if shareable && page.size <= LARGEST_PAGE {
-        cache.pages.insert(key, Arc::new(page));
-    }
+    let entry = if shareable && page.size <= LARGEST_PAGE {
+        Entry::Shared(page)
+    } else {
+        Entry::Personal
+    };
+    let _ = guard.insert(Arc::new(entry));
     Ok(ServiceResponse::new(request, personal))
 }
 
@@ -222,9 +254,24 @@ fn split_at_placeholder(body: &Bytes, placeholder: &[u8]) -> Vec<Bytes> {
     pieces
 }
 
-/// The page for one reader: the pieces joined by their token, and their CSRF cookie when
-/// they had none.
-fn assemble(page: &CachedPage, token: &str, new_cookie: bool, state: &AppState) -> HttpResponse {
+/// The page for one reader: the pieces joined by their own CSRF token (and their CSRF cookie
+/// when they had none). A page without forms (JSON) is served as it is.
+fn assemble(page: &CachedPage, req: &actix_web::HttpRequest, state: &AppState) -> HttpResponse {
+    let mut response = HttpResponse::build(page.status);
+    for (name, value) in &page.headers {
+        response.append_header((name.clone(), value.clone()));
+    }
+    if let [whole] = page.pieces.as_slice() {
+        return response.body(whole.clone());
+    }
+    let (token, new_cookie) = match visitor_token(req, state) {
+        Some(token) => (token, false),
+        None => match random_token() {
+            Ok(token) => (token, true),
+            // No randomness is no reason to fail a reading page: its forms just fail CSRF.
+            Err(_) => (String::new(), false),
+        },
+    };
     let mut body = BytesMut::with_capacity(page.size + token.len() * page.pieces.len());
     for (i, piece) in page.pieces.iter().enumerate() {
         if i > 0 {
@@ -232,15 +279,11 @@ fn assemble(page: &CachedPage, token: &str, new_cookie: bool, state: &AppState) 
         }
         body.extend_from_slice(piece);
     }
-    let mut response = HttpResponse::build(page.status);
-    for (name, value) in &page.headers {
-        response.append_header((name.clone(), value.clone()));
-    }
     if new_cookie {
         response.cookie(base_cookie(
             &state.settings,
             csrf_cookie_name(&state.settings),
-            token.to_owned(),
+            token,
         ));
     }
     response.body(body.freeze())

@@ -236,3 +236,53 @@ async fn shared_pages_keep_the_security_headers_and_stay_out_of_other_caches() {
             .starts_with("text/html")
     );
 }
+
+#[tokio::test]
+async fn the_public_api_is_shared_too_and_fresh_after_every_write() {
+    let s = setup().await;
+    let api = s.app.api();
+    let path = format!("/api/v1/ideas/{}", s.idea);
+    let (status, _, before) = api.get(&path, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(before["support_count"], 0);
+    let (_, headers, again) = api.get(&path, None).await;
+    assert_eq!(again, before, "the same answer, shared");
+    assert!(headers.get("set-cookie").is_none(), "no cookie on the API");
+
+    let voter = citizen(&s.app, "voter@example.jp").await;
+    assert_eq!(put_vote(&s.app, &voter, s.idea, "support").await.0, 200);
+    let (_, _, after) = api.get(&path, None).await;
+    assert_eq!(after["support_count"], 1, "the vote shows at once");
+
+    // Signed-in callers get their own answer (their vote), never the shared one.
+    let token = s.app.api().token("voter@example.jp").await;
+    let (_, _, own) = api.get(&path, Some(&token)).await;
+    assert_eq!(own["my_vote"], "support");
+    let (_, _, anonymous) = api.get(&path, None).await;
+    assert!(anonymous["my_vote"].is_null(), "{anonymous}");
+
+    // Errors are not kept: a missing idea stays a 404 problem for everyone.
+    let (status, headers, _) = api.get("/api/v1/ideas/999999", None).await;
+    assert_eq!(status, 404);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/problem+json")
+    );
+}
+
+#[tokio::test]
+async fn many_readers_arriving_at_once_all_get_the_page() {
+    let s = setup().await;
+    let path = format!("/c/{}/ideas", s.slug);
+    let readers: Vec<_> = (0..40).map(|_| s.app.browser()).collect();
+    let pages = futures_util::future::join_all(readers.iter().map(|r| r.page(&path))).await;
+    let mut tokens = std::collections::HashSet::new();
+    for (status, page) in &pages {
+        assert_eq!(*status, 200);
+        assert!(page.contains("駅のバリアフリー情報を一か所に"));
+        tokens.insert(extract_csrf(page).unwrap());
+    }
+    assert_eq!(tokens.len(), 40, "each reader has their own token");
+}
