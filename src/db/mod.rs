@@ -4,6 +4,7 @@
 //! with `BEGIN IMMEDIATE` on a single writer connection, so concurrent writers queue instead of
 //! failing with "database is locked". Both run on the blocking thread pool.
 
+pub mod group_commit;
 pub mod models;
 pub mod schema;
 pub mod search;
@@ -120,6 +121,8 @@ pub struct Db {
     /// Counts committed write transactions, so caches of rendered pages know when to drop
     /// what they hold.
     writes: Arc<AtomicU64>,
+    /// SQLite: the queue that commits concurrent writes together.
+    group_commit: Option<group_commit::GroupCommit>,
 }
 
 impl Db {
@@ -145,11 +148,14 @@ impl Db {
                 // in the pool is fairer and faster than spinning on SQLITE_BUSY.
                 let write = build_pool(manager.clone(), 1, Some(pragmas()))?;
                 let read = build_pool(manager, settings.database_pool_size, Some(pragmas()))?;
+                let writes: Arc<AtomicU64> = Arc::default();
+                let group_commit = group_commit::GroupCommit::start(write.clone(), writes.clone())?;
                 Ok(Db {
                     read,
                     write,
                     backend: Backend::Sqlite,
-                    writes: Arc::default(),
+                    writes,
+                    group_commit: Some(group_commit),
                 })
             }
             DatabaseUrl::Postgres { url } => {
@@ -163,6 +169,8 @@ impl Db {
                     write: pool,
                     backend: Backend::Postgres,
                     writes: Arc::default(),
+                    // Concurrent transactions on PostgreSQL share WAL flushes by themselves.
+                    group_commit: None,
                 })
             }
         }
@@ -203,12 +211,15 @@ impl Db {
         .await
     }
 
-    /// Runs a write transaction on the blocking pool (committed only if `f` returns Ok).
+    /// Runs a write transaction (committed only if `f` returns Ok); answers once it is durable.
     pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
+        if let Some(queue) = &self.group_commit {
+            return queue.write(f).await;
+        }
         let db = self.clone();
         run_blocking(move || db.write_sync(f)).await
     }
