@@ -9,6 +9,7 @@ use crate::db::Db;
 use crate::email::outbox::MailQueue;
 use crate::rate_limit::RateLimiter;
 use crate::services::consultation_counts::CountsCache;
+use crate::services::consultations::ConsultationRows;
 use crate::templates::Templates;
 use crate::web::anonymous_pages::AnonymousPages;
 
@@ -26,6 +27,10 @@ pub struct AppState {
     pub anonymous_pages: AnonymousPages,
     /// Per-consultation totals shown on every page about a consultation.
     pub counts: CountsCache,
+    /// Consultation rows by slug, read on every page about a consultation.
+    pub consultation_rows: ConsultationRows,
+    /// Signed-in sessions by token hash, read on every request of a signed-in person.
+    pub live_sessions: crate::services::sessions::LiveSessions,
 }
 
 impl AppState {
@@ -39,6 +44,8 @@ impl AppState {
         let mail = MailQueue::new(templates.clone(), settings.clone());
         let limiter = RateLimiter::new(db.clone());
         let counts = CountsCache::new(db.clone());
+        let consultation_rows = ConsultationRows::new(db.clone());
+        let live_sessions = Arc::new(crate::db::fresh_cache::FreshCache::new(db.clone(), 16_384));
         Ok(Self {
             settings,
             db,
@@ -49,6 +56,8 @@ impl AppState {
             limiter,
             anonymous_pages: AnonymousPages::new()?,
             counts,
+            consultation_rows,
+            live_sessions,
         })
     }
 }

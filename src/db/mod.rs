@@ -4,6 +4,7 @@
 //! with `BEGIN IMMEDIATE` on a single writer connection, so concurrent writers queue instead of
 //! failing with "database is locked". Both run on the blocking thread pool.
 
+pub mod fresh_cache;
 pub mod group_commit;
 pub mod models;
 pub mod schema;

@@ -4,10 +4,10 @@
 //! instances). Reports and exports count afresh.
 
 use std::sync::Arc;
-use std::time::Instant;
 
+use crate::db::fresh_cache::FreshCache;
 use crate::db::models::{consultations, tags};
-use crate::db::{AnyConnection, CACHE_MAX_AGE, Db};
+use crate::db::{AnyConnection, Db};
 use crate::error::AppError;
 
 /// A consultation's totals over its visible ideas.
@@ -37,24 +37,16 @@ impl ConsultationCounts {
     }
 }
 
-struct Entry {
-    write_generation: u64,
-    counted_at: Instant,
-    counts: Arc<ConsultationCounts>,
-}
-
 /// Counts per consultation id, shared by all requests.
 #[derive(Clone)]
 pub struct CountsCache {
-    entries: Arc<quick_cache::sync::Cache<i64, Arc<Entry>>>,
-    db: Db,
+    entries: Arc<FreshCache<i64, ConsultationCounts>>,
 }
 
 impl CountsCache {
     pub fn new(db: Db) -> Self {
         Self {
-            entries: Arc::new(quick_cache::sync::Cache::new(1024)),
-            db,
+            entries: Arc::new(FreshCache::new(db, 1024)),
         }
     }
 
@@ -64,24 +56,8 @@ impl CountsCache {
         conn: &mut AnyConnection,
         consultation: i64,
     ) -> Result<Arc<ConsultationCounts>, AppError> {
-        // Read before counting: a write committed meanwhile makes the entry stale at once.
-        let generation = self.db.write_generation();
-        if let Some(entry) = self.entries.get(&consultation)
-            && entry.write_generation == generation
-            && entry.counted_at.elapsed() < CACHE_MAX_AGE
-        {
-            return Ok(entry.counts.clone());
-        }
-        let counts = Arc::new(count(conn, consultation)?);
-        self.entries.insert(
-            consultation,
-            Arc::new(Entry {
-                write_generation: generation,
-                counted_at: Instant::now(),
-                counts: counts.clone(),
-            }),
-        );
-        Ok(counts)
+        self.entries
+            .get_or_load(&consultation, || count(conn, consultation))
     }
 }
 

@@ -6,7 +6,10 @@ use serde::Serialize;
 use crate::db::models::consultations::{
     self, ConsultationChanges, ConsultationRow, NewConsultation, NewOrganisation, OrganisationRow,
 };
-use crate::db::{AnyConnection, now};
+use std::sync::Arc;
+
+use crate::db::fresh_cache::FreshCache;
+use crate::db::{AnyConnection, Db, now};
 use crate::domain::consultation::{ConsultationStatus, Phase, Slug};
 use crate::domain::fields::{FieldError, FieldErrors};
 use crate::domain::lang::Lang;
@@ -115,6 +118,34 @@ pub fn load_visible(
         .ok_or(AppError::NotFound)
 }
 
+/// Consultation rows by slug, reused while fresh (`FreshCache`): every page about a
+/// consultation starts by reading its row.
+#[derive(Clone)]
+pub struct ConsultationRows(Arc<FreshCache<String, Option<ConsultationRow>>>);
+
+impl ConsultationRows {
+    pub fn new(db: Db) -> Self {
+        Self(Arc::new(FreshCache::new(db, 1024)))
+    }
+
+    /// `load_visible`, from the cache when fresh.
+    pub fn load_visible(
+        &self,
+        conn: &mut AnyConnection,
+        slug: &str,
+        viewer: Option<&Actor>,
+    ) -> Result<ConsultationRow, AppError> {
+        let row = self
+            .0
+            .get_or_load(&slug.to_owned(), || consultations::find_by_slug(conn, slug))?;
+        row.as_ref()
+            .as_ref()
+            .filter(|row| visible_to(row, viewer))
+            .cloned()
+            .ok_or(AppError::NotFound)
+    }
+}
+
 /// The HTTP answer to a refused contribution.
 pub fn participation_error(denied: ParticipationDenied) -> AppError {
     match denied {
@@ -169,10 +200,11 @@ pub async fn get(
 ) -> Result<ConsultationView, AppError> {
     let slug = slug.to_owned();
     let counts = state.counts.clone();
+    let rows = state.consultation_rows.clone();
     state
         .db
         .read(move |c| {
-            let row = load_visible(c, &slug, viewer.as_ref())?;
+            let row = rows.load_visible(c, &slug, viewer.as_ref())?;
             let org = consultations::find_organisation(c, row.organisation_id)?;
             view(c, &counts, row, &org)
         })

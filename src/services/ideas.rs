@@ -599,10 +599,11 @@ pub async fn list(
     let actor = viewer.map(|v| v.user.actor());
     let viewer_id = viewer.map(|v| v.user.id.0);
     let slug = slug.to_owned();
+    let rows = state.consultation_rows.clone();
     state
         .db
         .read(move |c| {
-            let consultation = load_visible(c, &slug, actor.as_ref())?;
+            let consultation = rows.load_visible(c, &slug, actor.as_ref())?;
             let mut filter = IdeaFilter::default();
             if let Some(section) = &parsed.section {
                 if !consultations::list_sections(c, consultation.id)?

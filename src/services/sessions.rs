@@ -13,6 +13,11 @@ use crate::error::AppError;
 use crate::services::credentials;
 use crate::state::AppState;
 
+/// Sessions found by token hash, reused while fresh (`FreshCache`): signing out, a role
+/// change or a suspension is a write, and so drops them at once.
+pub type LiveSessions =
+    std::sync::Arc<crate::db::fresh_cache::FreshCache<String, Option<(SessionRow, UserRow)>>>;
+
 /// Writing `last_seen_at` on every request would make every page view a write.
 const TOUCH_INTERVAL: Duration = Duration::seconds(60);
 
@@ -28,11 +33,15 @@ pub async fn authenticate(
     let hash = hash_token(cookie_token);
     let at = now();
     let idle = idle_since(state, at);
+    let live = state.live_sessions.clone();
     let found = state
         .db
-        .read(move |c| Ok(sessions::find_live(c, &hash, at, idle)?))
+        .read(move |c| {
+            let key = hash.clone();
+            Ok(live.get_or_load(&key, || sessions::find_live(c, &hash, at, idle))?)
+        })
         .await?;
-    let Some((session, user)) = found else {
+    let Some((session, user)) = found.as_ref().clone() else {
         return Ok(None);
     };
     if at - session.last_seen_at > TOUCH_INTERVAL {

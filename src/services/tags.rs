@@ -103,10 +103,11 @@ pub async fn list(
 ) -> Result<Vec<TagInfo>, AppError> {
     let slug = slug.to_owned();
     let counts = state.counts.clone();
+    let rows = state.consultation_rows.clone();
     state
         .db
         .read(move |c| {
-            let consultation = consultation_for(c, &slug, viewer.as_ref())?;
+            let consultation = rows.load_visible(c, &slug, viewer.as_ref())?;
             let counts = counts.get(c, consultation.id)?;
             Ok(tags::list(c, consultation.id)?
                 .into_iter()

@@ -11,8 +11,8 @@
 //! When a page is missing, one request renders it and the others asking for the same page
 //! wait for that render instead of all rendering it at once.
 
-use std::sync::{Arc, LazyLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
 use actix_web::cookie::Cookie;
@@ -51,13 +51,6 @@ const SHARED_ROUTES: [&str; 12] = [
     "/api/v1/ideas/{id}",
     "/api/v1/ideas/{id}/comments",
 ];
-
-/// The clock that cuts time into periods of `MAX_AGE`: a page is shared within one period.
-static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
-
-fn current_period() -> u64 {
-    (STARTED.elapsed().as_millis() / MAX_AGE.as_millis().max(1)) as u64
-}
 
 /// Marks a request whose page is rendered with the placeholder instead of a CSRF token.
 #[derive(Clone)]
@@ -176,7 +169,7 @@ pub async fn serve_shared_pages(
         lang: crate::i18n::request_lang(req.request(), None, state.settings.default_language),
         // Read before rendering: a write committed meanwhile makes this key stale at once.
         write_generation: state.db.write_generation(),
-        period: current_period(),
+        period: crate::db::fresh_cache::current_period(),
     };
     let guard = match cache.pages.get_value_or_guard_async(&key).await {
         Ok(entry) => match entry.as_ref() {

@@ -1,0 +1,75 @@
+//! Values read from the database and reused while nothing has been written: an entry holds
+//! until the next write this process commits, and never longer than `CACHE_MAX_AGE` (writes
+//! by other instances). When an entry is missing, one caller loads it and the others asking
+//! for it wait for that load instead of all running the same query.
+
+use std::hash::Hash;
+use std::sync::{Arc, LazyLock};
+use std::time::{Duration, Instant};
+
+use quick_cache::sync::GuardResult;
+
+use crate::db::{CACHE_MAX_AGE, Db};
+
+/// The clock that cuts time into periods of `CACHE_MAX_AGE`: a cached value serves within
+/// the period it was loaded in.
+static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+/// The current period of `CACHE_MAX_AGE`.
+pub fn current_period() -> u64 {
+    (STARTED.elapsed().as_millis() / CACHE_MAX_AGE.as_millis().max(1)) as u64
+}
+
+/// How long a caller waits for another's load before loading by itself.
+const LOAD_WAIT: Duration = Duration::from_secs(5);
+
+/// A value as of one write generation and one period: a key that is found is fresh.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct FreshKey<K> {
+    key: K,
+    write_generation: u64,
+    period: u64,
+}
+
+/// A bounded map of fresh values, shared by all requests.
+pub struct FreshCache<K, V> {
+    entries: quick_cache::sync::Cache<FreshKey<K>, Arc<V>>,
+    db: Db,
+}
+
+impl<K, V> FreshCache<K, V>
+where
+    K: Eq + Hash + Clone,
+{
+    pub fn new(db: Db, capacity: usize) -> Self {
+        Self {
+            entries: quick_cache::sync::Cache::new(capacity),
+            db,
+        }
+    }
+
+    /// The value for `key`: the kept one if still fresh, otherwise `load`ed now and kept.
+    /// Blocks while another caller loads the same key (callers run on the blocking pool).
+    pub fn get_or_load<E>(
+        &self,
+        key: &K,
+        load: impl FnOnce() -> Result<V, E>,
+    ) -> Result<Arc<V>, E> {
+        // Read before loading: a write committed meanwhile makes the new entry stale at once.
+        let key = FreshKey {
+            key: key.clone(),
+            write_generation: self.db.write_generation(),
+            period: current_period(),
+        };
+        match self.entries.get_value_or_guard(&key, Some(LOAD_WAIT)) {
+            GuardResult::Value(value) => Ok(value),
+            GuardResult::Guard(guard) => {
+                // On an error the guard is dropped and the next caller loads.
+                let value = Arc::new(load()?);
+                let _ = guard.insert(value.clone());
+                Ok(value)
+            }
+            GuardResult::Timeout => Ok(Arc::new(load()?)),
+        }
+    }
+}
