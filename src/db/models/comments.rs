@@ -137,24 +137,19 @@ pub fn replies_of(
     parents: &[i64],
     per_parent: usize,
 ) -> QueryResult<Vec<(CommentRow, Option<String>)>> {
-    let rows: Vec<(CommentRow, Option<String>)> = comments::table
-        .inner_join(users::table)
-        .filter(comments::parent_id.eq_any(parents))
-        .select((CommentRow::as_select(), users::display_name))
-        .order((comments::parent_id.asc(), comments::id.asc()))
-        .load(conn)?;
-    let mut kept = Vec::with_capacity(rows.len());
-    let mut current: Option<i64> = None;
-    let mut count = 0;
-    for row in rows {
-        if row.0.parent_id != current {
-            current = row.0.parent_id;
-            count = 0;
-        }
-        if count < per_parent {
-            kept.push(row);
-        }
-        count += 1;
+    // One small indexed read per parent: a busy thread has thousands of replies, and reading
+    // them all to keep the first few made its page slow.
+    let mut kept = Vec::new();
+    for parent in parents {
+        kept.extend(
+            comments::table
+                .inner_join(users::table)
+                .filter(comments::parent_id.eq(*parent))
+                .select((CommentRow::as_select(), users::display_name))
+                .order(comments::id.asc())
+                .limit(per_parent as i64)
+                .load::<(CommentRow, Option<String>)>(conn)?,
+        );
     }
     Ok(kept)
 }
