@@ -170,32 +170,3 @@ pub fn by_author(conn: &mut AnyConnection, author: i64) -> QueryResult<Vec<Comme
         .select(CommentRow::as_select())
         .load(conn)
 }
-
-/// The next batch of comments of a consultation for an export (deleted ones never; hidden
-/// and pending ones only when asked), in id order after `after`.
-pub fn export_batch(
-    conn: &mut AnyConnection,
-    consultation: i64,
-    include_hidden: bool,
-    after: i64,
-    limit: i64,
-) -> QueryResult<Vec<(CommentRow, String)>> {
-    use crate::db::schema::ideas;
-    let mut query = comments::table
-        .inner_join(ideas::table)
-        .filter(ideas::consultation_id.eq(consultation))
-        .filter(comments::id.gt(after))
-        .filter(comments::deleted_at.is_null())
-        .select((CommentRow::as_select(), ideas::receipt))
-        .order(comments::id.asc())
-        .limit(limit)
-        .into_boxed();
-    if include_hidden {
-        query = query.filter(ideas::visibility.ne("merged"));
-    } else {
-        query = query
-            .filter(comments::visibility.eq("visible"))
-            .filter(ideas::visibility.eq("visible"));
-    }
-    query.load(conn)
-}
