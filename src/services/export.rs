@@ -884,6 +884,27 @@ fn write_json(
     Ok(())
 }
 
+/// A constant-memory sheet named `name` whose first row holds `headers` in bold and stays in
+/// view while scrolling.
+fn table_sheet<'b>(
+    book: &'b mut rust_xlsxwriter::Workbook,
+    name: &str,
+    headers: &[String],
+    bold: &rust_xlsxwriter::Format,
+) -> Result<&'b mut rust_xlsxwriter::Worksheet, AppError> {
+    let sheet = book
+        .add_worksheet_with_constant_memory()
+        .map_err(xlsx_error)?;
+    sheet.set_name(name).map_err(xlsx_error)?;
+    for (c, h) in headers.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, h, bold)
+            .map_err(xlsx_error)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+    Ok(sheet)
+}
+
 fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
     AppError::internal(anyhow::anyhow!("xlsx: {e}"))
 }
@@ -966,18 +987,7 @@ fn write_xlsx(
     }
     // Ideas.
     {
-        let sheet = book
-            .add_worksheet_with_constant_memory()
-            .map_err(xlsx_error)?;
-        sheet
-            .set_name(t("export-sheet-ideas"))
-            .map_err(xlsx_error)?;
-        for (c, h) in header(plan).iter().enumerate() {
-            sheet
-                .write_string_with_format(0, c as u16, h, &bold)
-                .map_err(xlsx_error)?;
-        }
-        sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+        let sheet = table_sheet(&mut book, &t("export-sheet-ideas"), &header(plan), &bold)?;
         let mut cells = Cells::default();
         let mut r = 1u32;
         let mut after = 0;
@@ -1008,13 +1018,7 @@ fn write_xlsx(
     }
     // Comments.
     {
-        let sheet = book
-            .add_worksheet_with_constant_memory()
-            .map_err(xlsx_error)?;
-        sheet
-            .set_name(t("export-sheet-comments"))
-            .map_err(xlsx_error)?;
-        for (c, key) in [
+        let headers: Vec<String> = [
             "export-col-receipt",
             "export-col-date",
             "export-col-reply-to",
@@ -1022,13 +1026,9 @@ fn write_xlsx(
             "export-col-body",
         ]
         .iter()
-        .enumerate()
-        {
-            sheet
-                .write_string_with_format(0, c as u16, t(key), &bold)
-                .map_err(xlsx_error)?;
-        }
-        sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+        .map(|key| t(key))
+        .collect();
+        let sheet = table_sheet(&mut book, &t("export-sheet-comments"), &headers, &bold)?;
         let mut author = String::new();
         let mut r = 1u32;
         let mut after = 0;
@@ -1057,24 +1057,16 @@ fn write_xlsx(
     }
     // Tags.
     {
-        let sheet = book
-            .add_worksheet_with_constant_memory()
-            .map_err(xlsx_error)?;
-        sheet.set_name(t("export-sheet-tags")).map_err(xlsx_error)?;
-        for (c, key) in [
+        let headers: Vec<String> = [
             "export-col-tag",
             "export-col-name-ja",
             "export-col-name-en",
             "export-col-ideas",
         ]
         .iter()
-        .enumerate()
-        {
-            sheet
-                .write_string_with_format(0, c as u16, t(key), &bold)
-                .map_err(xlsx_error)?;
-        }
-        sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+        .map(|key| t(key))
+        .collect();
+        let sheet = table_sheet(&mut book, &t("export-sheet-tags"), &headers, &bold)?;
         for (r, (tag, n)) in tags::list_with_counts(conn, plan.consultation.id)?
             .into_iter()
             .enumerate()
@@ -1089,13 +1081,7 @@ fn write_xlsx(
     // Disposition table.
     {
         let table = disposition_json(conn, plan, &ctx)?;
-        let sheet = book
-            .add_worksheet_with_constant_memory()
-            .map_err(xlsx_error)?;
-        sheet
-            .set_name(t("export-sheet-disposition"))
-            .map_err(xlsx_error)?;
-        for (c, key) in [
+        let headers: Vec<String> = [
             "export-col-section",
             "export-col-disposition-summary",
             "export-col-government-view",
@@ -1104,13 +1090,9 @@ fn write_xlsx(
             "export-col-receipts",
         ]
         .iter()
-        .enumerate()
-        {
-            sheet
-                .write_string_with_format(0, c as u16, t(key), &bold)
-                .map_err(xlsx_error)?;
-        }
-        sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+        .map(|key| t(key))
+        .collect();
+        let sheet = table_sheet(&mut book, &t("export-sheet-disposition"), &headers, &bold)?;
         if let Some(rows) = table["rows"].as_array() {
             for (r, row) in rows.iter().enumerate() {
                 let r = r as u32 + 1;
