@@ -273,8 +273,11 @@ def disk_full_check(binary, work, args, cleanups):
         # An emptied write-ahead log is rewritten in place, so commits could still succeed
         # without a free byte (truthfully, but then nothing tests a full disk): truncate it
         # first, so the next commit needs new space.
-        with sqlite3.connect(store.path) as db:
+        db = sqlite3.connect(store.path)
+        try:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            db.close()
         with open(filler, "wb", buffering=0) as f:
             for chunk in (1 << 20, 1 << 12, 1):
                 block = b"\0" * chunk
