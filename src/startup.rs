@@ -79,9 +79,10 @@ impl Application {
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .wrap(from_fn(verify_csrf))
+                // Inside `authenticate`: which readers share a page depends on who they are.
+                .wrap(from_fn(serve_shared_pages))
                 .wrap(from_fn(authenticate))
                 .wrap(from_fn(error_pages))
-                .wrap(from_fn(serve_shared_pages))
                 .wrap(Compress::default())
                 .wrap(from_fn(security_headers))
                 .wrap(from_fn(request_log))

@@ -48,6 +48,16 @@ where
         }
     }
 
+    /// The kept value for `key` if it is still fresh, without waiting or loading: lets a
+    /// caller skip the trip to the blocking pool when the value is already known.
+    pub fn peek(&self, key: &K) -> Option<Arc<V>> {
+        self.entries.get(&FreshKey {
+            key: key.clone(),
+            write_generation: self.db.write_generation(),
+            period: current_period(),
+        })
+    }
+
     /// The value for `key`: the kept one if still fresh, otherwise `load`ed now and kept.
     /// Blocks while another caller loads the same key (callers run on the blocking pool).
     pub fn get_or_load<E>(

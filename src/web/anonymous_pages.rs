@@ -1,12 +1,18 @@
-//! Rendered pages for anonymous readers, shared between them.
+//! Rendered reading pages, shared between the readers who would see the same page.
 //!
 //! Most traffic is people without an account following a shared link to a list or an idea.
 //! Their pages differ only by language and by the CSRF token in the page's forms, so the
 //! page is rendered once with a placeholder for the token and served to every such reader
-//! with their own token put in. A page is kept until the next write this process commits, and
-//! never longer than a second: other instances' writes (PostgreSQL deployments) and
-//! time-dependent text show up within that second. The public API's reading calls are shared
-//! the same way (JSON has no token).
+//! with their own token put in. Signed-in citizens in good standing share the same way the
+//! pages that show nothing of their own (lists, the consultation, search, home): such a page
+//! depends only on whether their email is verified, so each of these two groups shares one
+//! render, with each person's session CSRF token put in. Staff, suspended people and pages
+//! showing a person's own votes or posts (an idea page, the API) are rendered per request.
+//!
+//! A page is kept until the next write this process commits, and never longer than a
+//! second: other instances' writes (PostgreSQL deployments) and time-dependent text show up
+//! within that second. The public API's reading calls are shared the same way (JSON has no
+//! token).
 //!
 //! When a page is missing, one request renders it and the others asking for the same page
 //! wait for that render instead of all rendering it at once.
@@ -23,9 +29,10 @@ use actix_web::middleware::Next;
 use actix_web::web::{Bytes, BytesMut, Data};
 use actix_web::{Error, HttpMessage, HttpResponse};
 
-use crate::auth::identity::{base_cookie, csrf_cookie_name, session_cookie_name};
+use crate::auth::identity::{Credential, RequestAuth, base_cookie, csrf_cookie_name};
 use crate::auth::tokens::random_token;
 use crate::domain::lang::Lang;
+use crate::domain::role::Role;
 use crate::state::AppState;
 use crate::web::page::FLASH_COOKIE;
 
@@ -52,6 +59,21 @@ const SHARED_ROUTES: [&str; 12] = [
     "/api/v1/ideas/{id}/comments",
 ];
 
+/// The routes a signed-in citizen shares with the other citizens of their group: HTML pages
+/// that show nothing of the person but their group (no own votes, posts or drafts).
+const SIGNED_IN_SHARED_ROUTES: [&str; 4] = ["/", "/c/{slug}", "/c/{slug}/ideas", "/search"];
+
+/// Who a shared page is for: everything a shared page may depend on about its reader.
+#[derive(Clone, Copy, Hash, PartialEq, Eq, Debug)]
+enum Audience {
+    Anonymous,
+    /// A signed-in citizen in good standing; the page's banners and invitations to take part
+    /// differ with a verified email.
+    Citizen {
+        verified: bool,
+    },
+}
+
 /// Marks a request whose page is rendered with the placeholder instead of a CSRF token.
 #[derive(Clone)]
 pub struct SharedRender {
@@ -63,6 +85,7 @@ pub struct SharedRender {
 struct PageKey {
     path_and_query: String,
     lang: Lang,
+    audience: Audience,
     write_generation: u64,
     period: u64,
 }
@@ -118,9 +141,9 @@ impl AnonymousPages {
     }
 }
 
-/// Whether a request may be served a shared page: a plain GET of a reading page by someone
-/// not signed in and with no message waiting for them.
-fn is_candidate(req: &ServiceRequest, state: &AppState) -> bool {
+/// Whether a request is a plain GET of a reading page, with no message waiting for the
+/// reader and no API token.
+fn is_reading_request(req: &ServiceRequest) -> bool {
     if req.method() != Method::GET {
         return false;
     }
@@ -133,8 +156,35 @@ fn is_candidate(req: &ServiceRequest, state: &AppState) -> bool {
         || api.starts_with("/consultations");
     reading
         && !req.headers().contains_key(header::AUTHORIZATION)
-        && req.cookie(session_cookie_name(&state.settings)).is_none()
         && req.cookie(FLASH_COOKIE).is_none()
+}
+
+/// The audience whose shared page this request may be served, if any, and the CSRF token of
+/// a signed-in reader (their session's).
+fn audience_of(req: &ServiceRequest) -> Option<(Audience, Option<String>)> {
+    let auth = req
+        .extensions()
+        .get::<RequestAuth>()
+        .cloned()
+        .unwrap_or_default();
+    let Some(identity) = auth.identity else {
+        return Some((Audience::Anonymous, None));
+    };
+    let Credential::Session { csrf_token, .. } = identity.credential else {
+        return None;
+    };
+    let user = &identity.user;
+    let plain_citizen = user.role == Role::Citizen && user.suspension.is_none();
+    let shared_route = req
+        .match_pattern()
+        .is_some_and(|p| SIGNED_IN_SHARED_ROUTES.contains(&p.as_str()));
+    // The token goes into HTML unescaped; sessions always hold one of this shape.
+    (plain_citizen && shared_route && is_token_shaped(&csrf_token)).then_some((
+        Audience::Citizen {
+            verified: user.verified,
+        },
+        Some(csrf_token),
+    ))
 }
 
 /// The reader's own CSRF token, when their cookie holds a well-formed one (the value goes
@@ -142,11 +192,13 @@ fn is_candidate(req: &ServiceRequest, state: &AppState) -> bool {
 fn visitor_token(req: &actix_web::HttpRequest, state: &AppState) -> Option<String> {
     req.cookie(csrf_cookie_name(&state.settings))
         .map(|c| c.value().to_owned())
-        .filter(|v| {
-            (32..=128).contains(&v.len())
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+        .filter(|v| is_token_shaped(v))
+}
+
+fn is_token_shaped(v: &str) -> bool {
+    (32..=128).contains(&v.len())
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Middleware: serves shared pages to anonymous readers, and keeps the ones it renders.
@@ -157,16 +209,29 @@ pub async fn serve_shared_pages(
     let Some(state) = req.app_data::<Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    if !is_candidate(&req, &state) {
+    if !is_reading_request(&req) {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
+    let Some((audience, session_token)) = audience_of(&req) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let reader = Reader { session_token };
+    let user_language = req
+        .extensions()
+        .get::<RequestAuth>()
+        .and_then(|a| a.identity.as_ref().and_then(|i| i.user.language));
     let cache = state.anonymous_pages.clone();
     let key = PageKey {
         path_and_query: req
             .uri()
             .path_and_query()
             .map_or_else(|| req.path().to_owned(), |p| p.as_str().to_owned()),
-        lang: crate::i18n::request_lang(req.request(), None, state.settings.default_language),
+        lang: crate::i18n::request_lang(
+            req.request(),
+            user_language,
+            state.settings.default_language,
+        ),
+        audience,
         // Read before rendering: a write committed meanwhile makes this key stale at once.
         write_generation: state.db.write_generation(),
         period: crate::db::fresh_cache::current_period(),
@@ -174,7 +239,7 @@ pub async fn serve_shared_pages(
     let guard = match cache.pages.get_value_or_guard_async(&key).await {
         Ok(entry) => match entry.as_ref() {
             Entry::Shared(page) => {
-                let response = assemble(page, req.request(), &state);
+                let response = assemble(page, req.request(), &state, &reader);
                 return Ok(req.into_response(response));
             }
             Entry::Personal => return Ok(next.call(req).await?.map_into_boxed_body()),
@@ -204,26 +269,28 @@ pub async fn serve_shared_pages(
         return Ok(response);
     }
     let (request, response) = response.into_parts();
-    let cookies: Vec<Cookie<'static>> = response.cookies().map(|c| c.into_owned()).collect();
-    let status = response.status();
-    let headers: HeaderMap = response
+    // The reader's response keeps everything the handler set (cookies, extensions that the
+    // error-page middleware reads); only its body gets the reader's token.
+    let (head, body) = response.into_parts();
+    let headers: HeaderMap = head
         .headers()
         .iter()
         .filter(|(name, _)| *name != header::SET_COOKIE && *name != header::CONTENT_LENGTH)
         .map(|(n, v)| (n.clone(), v.clone()))
         .collect();
-    let bytes = to_bytes(response.into_body())
+    let bytes = to_bytes(body)
         .await
         .map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))?;
     let page = CachedPage {
-        status,
+        status: head.status(),
         headers,
         size: bytes.len(),
         pieces: split_at_placeholder(&bytes, cache.placeholder.as_bytes()),
     };
-    let mut personal = assemble(&page, &request, &state);
-    for cookie in &cookies {
-        let _ = personal.add_cookie(cookie);
+    let (body, new_cookie) = personal_body(&page, &request, &state, &reader);
+    let mut personal = head.set_body(BoxBody::new(body));
+    if let Some(cookie) = new_cookie {
+        let _ = personal.add_cookie(&cookie);
     }
     let entry = if shareable && page.size <= LARGEST_PAGE {
         Entry::Shared(page)
@@ -247,17 +314,46 @@ fn split_at_placeholder(body: &Bytes, placeholder: &[u8]) -> Vec<Bytes> {
     pieces
 }
 
-/// The page for one reader: the pieces joined by their own CSRF token (and their CSRF cookie
-/// when they had none). A page without forms (JSON) is served as it is.
-fn assemble(page: &CachedPage, req: &actix_web::HttpRequest, state: &AppState) -> HttpResponse {
+/// What a shared page needs to know of the one reader it is served to.
+struct Reader {
+    /// A signed-in reader's session CSRF token; anonymous readers use their cookie's.
+    session_token: Option<String>,
+}
+
+/// A kept page for one reader.
+fn assemble(
+    page: &CachedPage,
+    req: &actix_web::HttpRequest,
+    state: &AppState,
+    reader: &Reader,
+) -> HttpResponse {
     let mut response = HttpResponse::build(page.status);
     for (name, value) in &page.headers {
         response.append_header((name.clone(), value.clone()));
     }
-    if let [whole] = page.pieces.as_slice() {
-        return response.body(whole.clone());
+    let (body, new_cookie) = personal_body(page, req, state, reader);
+    if let Some(cookie) = new_cookie {
+        response.cookie(cookie);
     }
-    let (token, new_cookie) = match visitor_token(req, state) {
+    response.body(body)
+}
+
+/// The page's body for one reader: the pieces joined by their own CSRF token, and the CSRF
+/// cookie to set when they had none. A page without forms (JSON) is served as it is.
+fn personal_body(
+    page: &CachedPage,
+    req: &actix_web::HttpRequest,
+    state: &AppState,
+    reader: &Reader,
+) -> (Bytes, Option<Cookie<'static>>) {
+    if let [whole] = page.pieces.as_slice() {
+        return (whole.clone(), None);
+    }
+    let (token, new_cookie) = match reader
+        .session_token
+        .clone()
+        .or_else(|| visitor_token(req, state))
+    {
         Some(token) => (token, false),
         None => match random_token() {
             Ok(token) => (token, true),
@@ -272,14 +368,9 @@ fn assemble(page: &CachedPage, req: &actix_web::HttpRequest, state: &AppState) -
         }
         body.extend_from_slice(piece);
     }
-    if new_cookie {
-        response.cookie(base_cookie(
-            &state.settings,
-            csrf_cookie_name(&state.settings),
-            token,
-        ));
-    }
-    response.body(body.freeze())
+    let cookie =
+        new_cookie.then(|| base_cookie(&state.settings, csrf_cookie_name(&state.settings), token));
+    (body.freeze(), cookie)
 }
 
 #[cfg(test)]

@@ -75,14 +75,9 @@ impl PageContext {
         );
         let shared = req.extensions().get::<SharedRender>().cloned();
         let (csrf_token, new_csrf_cookie) = match identity.as_ref().map(|i| &i.credential) {
+            // A page shared by several readers: each gets their own token put in later.
+            _ if let Some(shared) = shared => (shared.placeholder.to_string(), false),
             Some(Credential::Session { csrf_token, .. }) => (csrf_token.clone(), false),
-            // A page shared by anonymous readers: each gets their own token put in later.
-            _ if shared.is_some() => (
-                shared
-                    .map(|s| s.placeholder.to_string())
-                    .unwrap_or_default(),
-                false,
-            ),
             _ => match req.cookie(csrf_cookie_name(&state.settings)) {
                 Some(c) if c.value().len() >= 32 => (c.value().to_owned(), false),
                 _ => (random_token()?, true),

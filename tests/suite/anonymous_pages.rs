@@ -1,5 +1,6 @@
-//! Pages shared by anonymous readers: rendered once, yet each reader has their own CSRF
-//! token; fresh after every write; never shared with signed-in people.
+//! Pages shared by readers: rendered once, yet each reader has their own CSRF token; fresh
+//! after every write. Signed-in citizens share only the pages that show nothing of their own,
+//! and only with citizens of their group; staff and suspended people get their own pages.
 
 use ideabox::domain::role::Role;
 
@@ -214,6 +215,96 @@ async fn signed_in_people_get_their_own_pages() {
         )
         .await;
     assert_eq!(vote.status(), 303);
+}
+
+#[tokio::test]
+async fn signed_in_citizens_share_the_list_within_their_group_only() {
+    let s = setup().await;
+    let list = format!("/c/{}/ideas", s.slug);
+    let post_link = format!("href=\"/c/{}/ideas/new\"", s.slug);
+    // Everyone signs in first: a sign-in is a write, which would start a fresh page.
+    let alice = s.app.signed_in("alice@example.jp", Role::Citizen).await;
+    let bob = s.app.signed_in("bob@example.jp", Role::Citizen).await;
+    s.app
+        .create_user("carol@example.jp", "Carol", Role::Citizen, false)
+        .await;
+    let carol = s.app.browser();
+    assert_eq!(
+        carol.login("carol@example.jp", PASSWORD).await.status(),
+        303
+    );
+    let moderator = s.app.signed_in("mod@example.jp", Role::Moderator).await;
+    let dave = s.app.signed_in("dave@example.jp", Role::Citizen).await;
+    s.app.execute_sql(
+        "UPDATE users SET banned_at = CURRENT_TIMESTAMP, suspension_reason = 'spam' \
+         WHERE email = 'dave@example.jp'",
+    );
+
+    // Alice's page is rendered first and kept for the others of her group.
+    let (status, alice_page) = alice.page(&list).await;
+    assert_eq!(status, 200);
+    let (_, bob_page) = bob.page(&list).await;
+    let (_, carol_page) = carol.page(&list).await;
+    let (_, moderator_page) = moderator.page(&list).await;
+    let (_, dave_page) = dave.page(&list).await;
+
+    let (alice_token, bob_token) = (
+        extract_csrf(&alice_page).unwrap(),
+        extract_csrf(&bob_page).unwrap(),
+    );
+    assert_ne!(alice_token, bob_token, "each their own session's token");
+    assert_eq!(
+        alice_page.replace(&alice_token, "TOKEN"),
+        bob_page.replace(&bob_token, "TOKEN"),
+        "apart from the token, the same page"
+    );
+    assert!(alice_page.contains("action=\"/logout\""));
+    assert!(alice_page.contains(&post_link));
+    assert!(!alice_page.contains("/account#verification"));
+    // Someone yet to verify their email is invited to verify, not to post.
+    assert!(carol_page.contains("/account#verification"));
+    assert!(!carol_page.contains(&post_link));
+    // Staff get their own page with their tools.
+    assert!(moderator_page.contains("href=\"/moderation\""));
+    assert!(!alice_page.contains("href=\"/moderation\""));
+    // A suspended citizen sees why they cannot take part.
+    assert!(dave_page.contains("banner-suspended"));
+    assert!(!dave_page.contains(&post_link));
+    assert!(!alice_page.contains("banner-suspended"));
+
+    // The token in Bob's page is his session's: it works for him, Alice's does not.
+    let refused = bob
+        .post_form_raw(
+            "/language",
+            &[
+                ("lang", "en"),
+                ("next", &list),
+                ("csrf_token", &alice_token),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    let switched = bob
+        .post_form_raw(
+            "/language",
+            &[("lang", "en"), ("next", &list), ("csrf_token", &bob_token)],
+        )
+        .await;
+    assert_eq!(switched.status(), 303);
+    let (_, english) = bob.page(&list).await;
+    assert!(english.contains("lang=\"en\""), "a page per language");
+
+    // A new idea shows to the whole group at once.
+    post_idea(
+        &s.app,
+        &citizen(&s.app, "poster@example.jp").await,
+        &s.slug,
+        "公民館の予約をオンラインで",
+        "本文",
+    )
+    .await;
+    let (_, alice_after) = alice.page(&list).await;
+    assert!(alice_after.contains("公民館の予約をオンラインで"));
 }
 
 #[tokio::test]
