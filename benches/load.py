@@ -52,6 +52,26 @@ function request()
 end
 """
 
+# Signed-in reading by many distinct people: each request carries the session cookie of a
+# person picked at random from those `ideabox demo --sessions` signed in.
+READER_SCRIPT = r"""
+local cookies = {}
+local path
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+function init(args)
+  for line in io.lines(args[1]) do cookies[#cookies + 1] = args[2] .. "=" .. line end
+  path = args[3]
+  math.randomseed(thread_number * 104729 + os.time())
+end
+function request()
+  return wrk.format("GET", path, { ["Cookie"] = cookies[math.random(#cookies)] })
+end
+"""
+
 
 def log(*args):
     print(*args, file=sys.stderr, flush=True)
@@ -275,6 +295,7 @@ def run_backend(args, backend):
         log(f"\n== {backend}: generating {args.ideas:,} ideas, {args.comments:,} comments, {args.votes:,} votes, {args.users:,} people")
         server.run("migrate")
         tokens = f"{workdir}/tokens.txt"
+        sessions = f"{workdir}/sessions.txt"
         started = time.time()
         out = server.run(
             "demo",
@@ -283,6 +304,7 @@ def run_backend(args, backend):
             "--comments", str(args.comments),
             "--votes", str(args.votes),
             "--api-tokens", tokens,
+            "--sessions", sessions,
         )
         generation_s = time.time() - started
         log(f"  demo data in {generation_s:.1f} s")
@@ -293,7 +315,17 @@ def run_backend(args, backend):
         port = server.port
 
         bench = Bench(args, server, workdir)
-        reader = "Cookie: " + login_cookie(port, "citizen@demo.ideabox.example", passwords["citizen"])
+        # The session cookie's name, as a browser gets it when signing in.
+        reader_cookie = login_cookie(port, "citizen@demo.ideabox.example", passwords["citizen"])
+        session_cookie = next(c.split("=", 1)[0] for c in reader_cookie.split("; ") if "session" in c)
+        reader_script = f"{workdir}/reader.lua"
+        with open(reader_script, "w") as f:
+            f.write(READER_SCRIPT)
+
+        def signed_in(name, path):
+            """Measures a page read by many distinct signed-in people."""
+            bench.wrk(name, "/", script=reader_script, script_args=[sessions, session_cookie, path])
+
         drafter = "Authorization: Bearer " + api_token(port, "drafter@demo.ideabox.example", passwords["drafter"])
 
         newest = get_json(port, f"/api/v1/consultations/{SLUG}/ideas?sort=new&limit=1")["items"][0]["id"]
@@ -310,9 +342,9 @@ def run_backend(args, backend):
         list1 = f"/c/{SLUG}/ideas"
         list200 = f"/c/{SLUG}/ideas?cursor={page200}"
         bench.wrk("list page 1, anonymous", list1)
-        bench.wrk("list page 1, signed in", list1, [reader])
+        signed_in("list page 1, signed in", list1)
         bench.wrk("list page 200, anonymous", list200)
-        bench.wrk("list page 200, signed in", list200, [reader])
+        signed_in("list page 200, signed in", list200)
         bench.wrk("API list page 1", f"/api/v1/consultations/{SLUG}/ideas")
         bench.wrk("API list page 200", f"/api/v1/consultations/{SLUG}/ideas?cursor={page200}")
         search = "/search?" + urllib.parse.urlencode({"q": JA_QUERY, "consultation": SLUG})
@@ -324,9 +356,9 @@ def run_backend(args, backend):
         bench.wrk("similar ideas, API", similar)
         if not args.scale:
             bench.wrk(f"idea detail, median ({median['comment_count']} comments), anonymous", f"/ideas/{median['id']}")
-            bench.wrk(f"idea detail, median, signed in", f"/ideas/{median['id']}", [reader])
+            signed_in("idea detail, median, signed in", f"/ideas/{median['id']}")
             bench.wrk(f"idea detail, busiest ({busiest['comment_count']} comments), anonymous", f"/ideas/{busiest['id']}")
-            bench.wrk(f"idea detail, busiest, signed in", f"/ideas/{busiest['id']}", [reader])
+            signed_in("idea detail, busiest, signed in", f"/ideas/{busiest['id']}")
             bench.wrk("home page, anonymous", "/")
             script = f"{workdir}/vote.lua"
             with open(script, "w") as f:

@@ -56,6 +56,11 @@ struct DemoArgs {
     /// load generators that vote as many distinct people.
     #[arg(long, value_name = "FILE")]
     api_tokens: Option<PathBuf>,
+    /// Write one signed-in session per load-test person to this file (the session cookie's
+    /// value, one per line, mode 0600), for load generators that read as many distinct
+    /// signed-in people.
+    #[arg(long, value_name = "FILE")]
+    sessions: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -248,7 +253,11 @@ async fn run_demo(state: &AppState, args: DemoArgs) -> anyhow::Result<()> {
             comments: args.comments,
             votes: args.votes,
         };
-        let report = bulk_demo::load(state, size, args.api_tokens.is_some())
+        let credentials = bulk_demo::Credentials {
+            api_tokens: args.api_tokens.is_some(),
+            sessions: args.sessions.is_some(),
+        };
+        let report = bulk_demo::load(state, size, credentials)
             .await
             .map_err(describe)?;
         if let (Some(path), true) = (&args.api_tokens, report.created) {
@@ -256,6 +265,14 @@ async fn run_demo(state: &AppState, args: DemoArgs) -> anyhow::Result<()> {
             println!(
                 "  {} API tokens written to {}",
                 report.api_tokens.len(),
+                path.display()
+            );
+        }
+        if let (Some(path), true) = (&args.sessions, report.created) {
+            write_secret_lines(path, &report.sessions)?;
+            println!(
+                "  {} sessions written to {}",
+                report.sessions.len(),
                 path.display()
             );
         }

@@ -40,6 +40,8 @@ pub struct BulkReport {
     pub created: bool,
     /// One personal API token per generated person (when asked for), for load generators.
     pub api_tokens: Vec<String>,
+    /// One signed-in session (its cookie value) per generated person, when asked for.
+    pub sessions: Vec<String>,
     pub seconds: f64,
     pub top_idea_comments: usize,
     pub top_idea_votes: usize,
@@ -350,11 +352,39 @@ fn issue_tokens(conn: &mut AnyConnection, user_ids: &[i64]) -> Result<Vec<String
     Ok(secrets)
 }
 
+/// Opens one sign-in session per person, stored like a login's; returns the cookie values.
+fn issue_sessions(
+    conn: &mut AnyConnection,
+    user_ids: &[i64],
+    lifetime: Duration,
+) -> Result<Vec<String>, AppError> {
+    use crate::auth::tokens::{hash_token, random_token};
+    use crate::db::schema::sessions;
+    let at = now();
+    let mut secrets = Vec::with_capacity(user_ids.len());
+    let mut rows = Vec::with_capacity(user_ids.len());
+    for user in user_ids {
+        let secret = random_token()?;
+        rows.push((
+            sessions::user_id.eq(*user),
+            sessions::token_hash.eq(hash_token(&secret)),
+            sessions::csrf_token.eq(random_token()?),
+            sessions::user_agent.eq("load test"),
+            sessions::created_at.eq(at),
+            sessions::last_seen_at.eq(at),
+            sessions::expires_at.eq(at + lifetime),
+        ));
+        secrets.push(secret);
+    }
+    batch_insert!(conn, sessions::table, rows);
+    Ok(secrets)
+}
+
 /// PostgreSQL sequences do not see explicit ids; move them past what was inserted.
 fn resync_sequences(conn: &mut AnyConnection) -> Result<(), AppError> {
     if let AnyConnection::Postgresql(c) = conn {
         use diesel::connection::SimpleConnection;
-        for table in ["users", "ideas", "comments", "api_tokens"] {
+        for table in ["users", "ideas", "comments", "api_tokens", "sessions"] {
             c.batch_execute(&format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
             ))?;
@@ -373,8 +403,19 @@ fn refresh_statistics(conn: &mut AnyConnection) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Credentials to hand out for the generated people, for load generators.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Credentials {
+    pub api_tokens: bool,
+    pub sessions: bool,
+}
+
 /// Generates the load-test consultation (once: a second run reports it exists).
-pub async fn load(state: &AppState, size: Size, with_tokens: bool) -> Result<BulkReport, AppError> {
+pub async fn load(
+    state: &AppState,
+    size: Size,
+    credentials: Credentials,
+) -> Result<BulkReport, AppError> {
     let started = Instant::now();
     let exists = state
         .db
@@ -384,6 +425,7 @@ pub async fn load(state: &AppState, size: Size, with_tokens: bool) -> Result<Bul
         return Ok(BulkReport {
             created: false,
             api_tokens: Vec::new(),
+            sessions: Vec::new(),
             seconds: 0.0,
             top_idea_comments: 0,
             top_idea_votes: 0,
@@ -436,9 +478,10 @@ pub async fn load(state: &AppState, size: Size, with_tokens: bool) -> Result<Bul
         .hasher
         .hash(&crate::auth::tokens::random_token()?)
         .await?;
+    let session_lifetime = Duration::hours(state.settings.session_max_hours);
     let report = state
         .db
-        .write(move |c| generate(c, size, &password_hash, with_tokens))
+        .write(move |c| generate(c, size, &password_hash, credentials, session_lifetime))
         .await?;
     state.db.read(refresh_statistics).await?;
     Ok(BulkReport {
@@ -451,7 +494,8 @@ fn generate(
     conn: &mut AnyConnection,
     size: Size,
     password_hash: &str,
-    with_tokens: bool,
+    credentials: Credentials,
+    session_lifetime: Duration,
 ) -> Result<BulkReport, AppError> {
     let mut rng = Random(0x1DEA_B0C5);
     let consultation =
@@ -491,8 +535,13 @@ fn generate(
         .order(users::id.asc())
         .load(conn)?;
     debug_assert!(user_ids.first().is_some_and(|id| *id >= first_user));
-    let api_tokens = if with_tokens {
+    let api_tokens = if credentials.api_tokens {
         issue_tokens(conn, &user_ids)?
+    } else {
+        Vec::new()
+    };
+    let sessions = if credentials.sessions {
+        issue_sessions(conn, &user_ids, session_lifetime)?
     } else {
         Vec::new()
     };
@@ -669,6 +718,7 @@ fn generate(
     Ok(BulkReport {
         created: true,
         api_tokens,
+        sessions,
         seconds: 0.0,
         top_idea_comments: sorted_comments.last().copied().unwrap_or(0),
         top_idea_votes: sorted_votes.last().copied().unwrap_or(0),

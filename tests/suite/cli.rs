@@ -477,6 +477,8 @@ async fn demo_builds_a_skewed_load_test_consultation_whose_counters_match_a_reco
     let db = cli_db();
     let tokens_file = tempfile::NamedTempFile::new().unwrap();
     let tokens_path = tokens_file.path().display().to_string();
+    let sessions_file = tempfile::NamedTempFile::new().unwrap();
+    let sessions_path = sessions_file.path().display().to_string();
     let args = [
         "demo",
         "--ideas",
@@ -489,6 +491,8 @@ async fn demo_builds_a_skewed_load_test_consultation_whose_counters_match_a_reco
         "1500",
         "--api-tokens",
         &tokens_path,
+        "--sessions",
+        &sessions_path,
     ];
     let (code, out, err) = ideabox(&db, &args, None);
     assert_eq!(code, 0, "{err}");
@@ -558,6 +562,25 @@ async fn demo_builds_a_skewed_load_test_consultation_whose_counters_match_a_reco
         let (status, _) = put_vote(&app, token, idea, "oppose").await;
         assert_eq!(status, 200);
     }
+    // Each has a signed-in session too: its cookie opens their pages.
+    let sessions = std::fs::read_to_string(&sessions_path).unwrap();
+    assert_eq!(sessions.lines().count(), 60);
+    let reader = app.browser();
+    let session = sessions.lines().next().unwrap();
+    let response = reader
+        .get_with(
+            "/c/load-test/ideas",
+            &[("Cookie", &format!("ideabox_session={session}"))],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("action=\"/logout\"")
+    );
     let (status, search) = app.browser().page("/search?q=%E3%83%9E%E3%82%A4%E3%83%8A%E3%83%B3%E3%83%90%E3%83%BC&consultation=load-test").await;
     assert_eq!(status, 200);
     assert!(search.contains("マイナンバー"));
