@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDateTime;
@@ -15,9 +16,10 @@ use crate::domain::fields::FieldErrors;
 use crate::domain::moderation::{self as rules, ACTION_REASONS, ReportReason, Visibility};
 use crate::domain::policy::{self, Actor};
 use crate::error::AppError;
+use crate::services::comments::CommentView;
 use crate::services::ideas::IdeaDetail;
 use crate::services::moderation::{self, LogQuery, QUEUE_PAGE, QueueItem, QueueQuery, Target};
-use crate::services::{comments, consultations, tags};
+use crate::services::{comments, consultations, ideas, tags};
 use crate::state::AppState;
 use crate::web::ideas::{ActiveForm, render_idea};
 use crate::web::page::{PageContext, insert_errors, safe_next, see_other_with_flash};
@@ -188,16 +190,14 @@ pub async fn insert_idea_page(
 
 // ---- Reports -------------------------------------------------------------------------------
 
-/// A report from the idea page. `idea_id` and `comments_cursor` only choose the page shown
-/// afterwards (for comments); the service checks the item itself.
+/// A report from the idea page or the comment report page. `comments_cursor` only chooses the
+/// page of comments shown afterwards; the service checks the item itself.
 #[derive(Deserialize)]
 pub struct ReportForm {
     #[serde(default)]
     reason: String,
     #[serde(default)]
     note: String,
-    #[serde(default)]
-    idea_id: String,
     #[serde(default)]
     comments_cursor: String,
 }
@@ -246,6 +246,125 @@ pub async fn report_idea(
     }
 }
 
+/// Query of the comment report page: the page of comments to go back to.
+#[derive(Deserialize)]
+pub struct ReportPageQuery {
+    #[serde(default)]
+    comments_cursor: String,
+}
+
+/// A page of comments to go back to: a comment id, or none for the first page.
+fn comments_cursor(raw: &str) -> Result<Option<i64>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(Some)
+        .ok_or(AppError::BadRequest("error-cursor-invalid"))
+}
+
+/// Where the idea page shows a comment, on the page of comments the reader came from.
+fn comment_on_idea_page(idea: i64, comment: i64, cursor: Option<i64>) -> String {
+    let cursor = cursor.map(|c| c.to_string());
+    format!(
+        "{}#comment-{comment}",
+        with_query(
+            &format!("/ideas/{idea}"),
+            &[("comments_cursor", cursor.as_deref())]
+        )
+    )
+}
+
+/// Refuses the report page for a comment the reader could not report, as the idea page
+/// offers no link to it and the service would refuse the report: 404 when the comment is
+/// deleted, hidden or awaiting approval; 403 for one's own comment or without the right to
+/// take part. The service still decides when the report is sent.
+fn check_reportable(identity: &Identity, comment: &CommentView) -> Result<(), AppError> {
+    if comment.deleted || comment.hidden || comment.pending {
+        return Err(AppError::NotFound);
+    }
+    let actor = identity.user.actor();
+    if !policy::can_participate(&actor) {
+        return Err(if actor.suspended {
+            AppError::Forbidden("error-suspended")
+        } else {
+            AppError::Forbidden("error-verify-first")
+        });
+    }
+    if comment.is_mine {
+        return Err(AppError::Forbidden("error-report-own"));
+    }
+    Ok(())
+}
+
+/// The report form of a comment as it was sent, shown again with its errors.
+struct SentReport {
+    reason: String,
+    note: String,
+    errors: FieldErrors,
+}
+
+/// The comment report page: the comment quoted as the idea page shows it, and the form.
+async fn render_comment_report(
+    state: &AppState,
+    page: &PageContext,
+    identity: &Identity,
+    comment: &CommentView,
+    cursor: Option<i64>,
+    sent: Option<SentReport>,
+) -> Result<HttpResponse, AppError> {
+    let idea = ideas::get(state, Some(identity), comment.idea_id).await?;
+    let form_name = format!("report-comment-{}", comment.id);
+    let mut ctx = tera::Context::new();
+    ctx.insert("idea", &idea);
+    ctx.insert("comment", comment);
+    ctx.insert(
+        "back_url",
+        &comment_on_idea_page(idea.summary.id, comment.id, cursor),
+    );
+    ctx.insert(
+        "comments_cursor",
+        &cursor.map(|c| c.to_string()).unwrap_or_default(),
+    );
+    ctx.insert("report_reasons", &report_reasons());
+    ctx.insert("value_reason", "");
+    ctx.insert("value_body", "");
+    let status = match sent {
+        Some(sent) => {
+            ctx.insert("active_form", &form_name);
+            ctx.insert("error_prefix", &format!("{form_name}-"));
+            ctx.insert("value_reason", &sent.reason);
+            ctx.insert("value_body", &sent.note);
+            insert_errors(&mut ctx, &sent.errors);
+            if sent.errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+        }
+        None => StatusCode::OK,
+    };
+    page.render(state, "moderation/report_comment.html", ctx, status)
+}
+
+/// `GET /comments/{id}/report`: the page the idea page's report link leads to.
+#[tracing::instrument(skip_all)]
+pub async fn report_comment_form(
+    state: web::Data<AppState>,
+    page: PageContext,
+    SignedIn(identity): SignedIn,
+    path: web::Path<i64>,
+    query: web::Query<ReportPageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let cursor = comments_cursor(&query.comments_cursor)?;
+    let comment = comments::get(&state, Some(&identity), path.into_inner()).await?;
+    check_reportable(&identity, &comment)?;
+    render_comment_report(&state, &page, &identity, &comment, cursor, None).await
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn report_comment(
     state: web::Data<AppState>,
@@ -255,47 +374,25 @@ pub async fn report_comment(
     form: web::Form<ReportForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let idea = form.idea_id.trim().parse::<i64>().ok().filter(|i| *i > 0);
-    let cursor = form.comments_cursor.trim();
+    // The comment's own idea decides where the reader goes back to; a malformed cursor only
+    // loses the page of comments they were on.
+    let comment = comments::get(&state, Some(&identity), id).await?;
+    let cursor = comments_cursor(&form.comments_cursor).unwrap_or(None);
     let note = Some(form.note.as_str());
     match moderation::report(&state, &identity, Target::Comment(id), &form.reason, note).await {
-        Ok(outcome) => {
-            let location = match idea {
-                Some(idea) => format!(
-                    "{}#comment-{id}",
-                    with_query(
-                        &format!("/ideas/{idea}"),
-                        &[("comments_cursor", Some(cursor).filter(|c| !c.is_empty()))]
-                    )
-                ),
-                None => "/".to_owned(),
+        Ok(outcome) => Ok(see_other_with_flash(
+            &comment_on_idea_page(comment.idea_id, id, cursor),
+            report_flash(outcome.hidden),
+        )),
+        Err(AppError::Validation(errors)) => {
+            check_reportable(&identity, &comment)?;
+            let sent = SentReport {
+                reason: form.reason.trim().to_owned(),
+                note: form.note.clone(),
+                errors,
             };
-            Ok(see_other_with_flash(
-                &location,
-                report_flash(outcome.hidden),
-            ))
+            render_comment_report(&state, &page, &identity, &comment, cursor, Some(sent)).await
         }
-        Err(AppError::Validation(errors)) => match idea {
-            Some(idea) => {
-                let active = ActiveForm {
-                    name: format!("report-comment-{id}"),
-                    body: form.note.clone(),
-                    errors,
-                };
-                let cursor = Some(cursor).filter(|c| !c.is_empty());
-                render_idea(
-                    &state,
-                    &page,
-                    Some(&identity),
-                    idea,
-                    false,
-                    cursor,
-                    Some(active),
-                )
-                .await
-            }
-            None => field_error_page(&state, &page, &errors),
-        },
         Err(err) => Err(err),
     }
 }
@@ -913,7 +1010,11 @@ pub async fn transparency(
 /// Registers the moderation pages.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/ideas/{id}/report").route(web::post().to(report_idea)))
-        .service(web::resource("/comments/{id}/report").route(web::post().to(report_comment)))
+        .service(
+            web::resource("/comments/{id}/report")
+                .route(web::get().to(report_comment_form))
+                .route(web::post().to(report_comment)),
+        )
         .service(web::resource("/moderation").route(web::get().to(queue)))
         .service(web::resource("/moderation/ideas/{id}").route(web::post().to(moderate_idea)))
         .service(web::resource("/moderation/ideas/{id}/merge").route(web::post().to(merge)))

@@ -155,6 +155,27 @@ const PAGES = [
     open: openIdeaWithComments,
   },
   {
+    name: 'comment report (moderator)',
+    as: moderator,
+    open: async (page) => {
+      await openIdeaWithComments(page);
+      await h.follow(page, page.locator('#comments .comment-report a').first());
+      await expectAtLeast(page, 'form.report-form input[name="reason"]', 5);
+      await expectAtLeast(page, '.reported-comment blockquote', 1);
+    },
+  },
+  {
+    name: 'comment report with errors (moderator)',
+    as: moderator,
+    open: async (page) => {
+      await openIdeaWithComments(page);
+      await h.follow(page, page.locator('#comments .comment-report a').first());
+      const response = await h.submit(page, 'form.report-form');
+      assert.equal(response.status(), 422);
+      await expectAtLeast(page, '.error-summary a', 1);
+    },
+  },
+  {
     name: 'moderation queue with reports (moderator)',
     as: moderator,
     open: async (page) => {

@@ -98,20 +98,24 @@ async fn a_moderator_works_the_queue_merges_tags_and_stops_a_spammer() {
     let spam_idea = idea_id(&app, &spammer, "格安サプリ販売中", "今すぐ購入を").await;
     let spam_comment = comment(&app, &spammer, b, "格安サプリはこちら").await;
 
-    // A citizen reports the abusive comment from the idea page.
+    // A citizen follows the abusive comment's report link from the idea page.
     let reporter = app.signed_in("reporter@example.jp", Role::Citizen).await;
     let idea_page = format!("/ideas/{a}");
+    let report_page = format!("/comments/{abusive}/report");
     let (_, page) = reporter.page(&idea_page).await;
-    assert!(page.contains(&format!("action=\"/comments/{abusive}/report\"")));
+    assert!(page.contains(&format!("href=\"{report_page}\"")));
+    let (status, form) = reporter.page(&report_page).await;
+    assert_eq!(status, 200);
+    assert!(
+        form.contains("ひどい暴言のコメント"),
+        "the comment is quoted"
+    );
+    assert!(form.contains(&format!("action=\"{report_page}\"")));
     let res = reporter
         .submit(
-            &idea_page,
-            &format!("/comments/{abusive}/report"),
-            &[
-                ("reason", "abusive"),
-                ("note", "報告者の補足メモ"),
-                ("idea_id", &a.to_string()),
-            ],
+            &report_page,
+            &report_page,
+            &[("reason", "abusive"), ("note", "報告者の補足メモ")],
         )
         .await;
     assert_eq!(res.status(), 303);
@@ -447,10 +451,11 @@ async fn every_moderation_page_refuses_the_wrong_callers_and_changes_nothing() {
             f(&[("reason", "spam")]),
             "CDMA",
         ),
+        ("GET", format!("/comments/{cid}/report"), vec![], "CDMA"),
         (
             "POST",
             format!("/comments/{cid}/report"),
-            f(&[("reason", "abusive"), ("idea_id", &i1.to_string())]),
+            f(&[("reason", "abusive")]),
             "CDMA",
         ),
         (
@@ -620,15 +625,16 @@ async fn reports_come_from_the_idea_page_once_and_never_on_ones_own_content() {
     let cid = comment(&app, &author_token, id, "通報されるコメント").await;
     let page = format!("/ideas/{id}");
 
+    let comment_link = format!("href=\"/comments/{cid}/report\"");
     let (_, signed_out) = app.browser().page(&page).await;
     assert!(
-        !signed_out.contains("report-form"),
-        "no report form when signed out"
+        !signed_out.contains("report-form") && !signed_out.contains(&comment_link),
+        "no report form or link when signed out"
     );
     let (_, own) = author.page(&page).await;
     assert!(
-        !own.contains("report-form"),
-        "no report form on one's own content"
+        !own.contains("report-form") && !own.contains(&comment_link),
+        "no report form or link on one's own content"
     );
     let unverified = app.browser();
     app.create_user("new@example.jp", "New", Role::Citizen, false)
@@ -636,14 +642,17 @@ async fn reports_come_from_the_idea_page_once_and_never_on_ones_own_content() {
     unverified.login("new@example.jp", PASSWORD).await;
     let (_, body) = unverified.page(&page).await;
     assert!(
-        !body.contains("report-form"),
+        !body.contains("report-form") && !body.contains(&comment_link),
         "unverified people cannot report"
     );
 
+    // The idea keeps its inline form; each comment has only a link to its report page.
     let reader = app.signed_in("reader@example.jp", Role::Citizen).await;
     let (_, body) = reader.page(&page).await;
     assert!(body.contains(&format!("action=\"/ideas/{id}/report\"")));
-    assert!(body.contains(&format!("action=\"/comments/{cid}/report\"")));
+    assert!(body.contains(&comment_link));
+    assert!(!body.contains(&format!("action=\"/comments/{cid}/report\"")));
+    assert_eq!(body.matches("class=\"report-form\"").count(), 1);
     for reason in ["spam", "abusive", "personal_info", "off_topic", "other"] {
         assert!(body.contains(&format!("name=\"reason\" value=\"{reason}\"")));
     }
@@ -681,11 +690,170 @@ async fn reports_come_from_the_idea_page_once_and_never_on_ones_own_content() {
         .submit(
             &page,
             &format!("/comments/{cid}/report"),
-            &[("reason", "spam"), ("idea_id", &id.to_string())],
+            &[("reason", "spam")],
         )
         .await;
     assert_eq!(res.status(), 403, "not on one's own comment");
     assert_eq!(app.count("SELECT COUNT(*) FROM reports"), 1);
+}
+
+/// A comment is reported on a page of its own, reached from the link under it: the comment
+/// quoted, the form, and the way back to the same page of comments.
+#[tokio::test]
+async fn a_comment_is_reported_from_its_own_page_and_a_refused_form_comes_back_there() {
+    let app = spawn_app().await;
+    open_consultation(&app).await;
+    app.create_user("author@example.jp", "投稿者の筆名", Role::Citizen, true)
+        .await;
+    let author = app.browser();
+    author.login("author@example.jp", PASSWORD).await;
+    let author_token = app.api().token("author@example.jp").await;
+    let id = idea_id(&app, &author_token, "コメントが通報される案", "本文").await;
+    let first = comment(&app, &author_token, id, "最初のコメント").await;
+    let cid = comment(&app, &author_token, id, "**通報される**コメント").await;
+    let deleted = comment(&app, &author_token, id, "消されるコメント").await;
+    let hidden = comment(&app, &author_token, id, "隠されるコメント").await;
+    let (status, _, _) = app
+        .api()
+        .delete(&format!("/api/v1/comments/{deleted}"), Some(&author_token))
+        .await;
+    assert_eq!(status, 204);
+    app.create_user("mod@example.jp", "Mod", Role::Moderator, true)
+        .await;
+    let mod_token = app.api().token("mod@example.jp").await;
+    let (status, _, body) = app
+        .api()
+        .post(
+            &format!("/api/v1/comments/{hidden}/moderation"),
+            &json!({"action": "hide", "reason": "abusive"}),
+            Some(&mod_token),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let reports = "SELECT COUNT(*) FROM reports";
+    let path = format!("/comments/{cid}/report");
+    let with_cursor = format!("{path}?comments_cursor={first}");
+    let back = format!("/ideas/{id}?comments_cursor={first}#comment-{cid}");
+
+    // The link on the idea page keeps the page of comments the reader is on.
+    let reader = app.signed_in("reader@example.jp", Role::Citizen).await;
+    let (status, body) = reader
+        .page(&format!("/ideas/{id}?comments_cursor={first}"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(body.contains(&format!("href=\"{with_cursor}\"")), "{body}");
+
+    // Signed out: to the login page and back (a POST is refused).
+    let anonymous = app.browser();
+    let res = anonymous.get(&with_cursor).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        location(&res),
+        format!("/login?next=%2Fcomments%2F{cid}%2Freport%3Fcomments_cursor%3D{first}")
+    );
+    let res = anonymous.submit("/", &path, &[("reason", "spam")]).await;
+    assert_eq!(res.status(), 401);
+
+    // The page: the comment quoted (sanitised Markdown, author, date), the form, the way back.
+    let (status, body) = reader.page(&with_cursor).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("<strong>通報される</strong>コメント"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<strong>投稿者の筆名</strong>"),
+        "the author's display name"
+    );
+    assert!(body.contains(&format!("href=\"{}\"", back.replace('&', "&amp;"))));
+    assert!(body.contains(&format!("action=\"{path}\"")));
+    assert!(body.contains(&format!("name=\"comments_cursor\" value=\"{first}\"")));
+    for reason in ["spam", "abusive", "personal_info", "off_topic", "other"] {
+        assert!(body.contains(&format!("name=\"reason\" value=\"{reason}\"")));
+    }
+    assert!(
+        !body.contains("<details class=\"report-box\""),
+        "the form is the page, not folded away"
+    );
+    let (status, _) = reader
+        .page(&format!("{path}?comments_cursor=nonsense"))
+        .await;
+    assert_eq!(status, 400, "a malformed cursor is refused");
+
+    // Nothing to report: deleted, hidden or unknown comments are not found; one's own comment
+    // and an unverified account are refused.
+    for gone in [deleted, hidden, 999_999] {
+        let (status, _) = reader.page(&format!("/comments/{gone}/report")).await;
+        assert_eq!(status, 404, "comment {gone}");
+    }
+    let (status, _) = author.page(&path).await;
+    assert_eq!(status, 403, "not one's own comment");
+    let unverified = app.browser();
+    app.create_user("new@example.jp", "New", Role::Citizen, false)
+        .await;
+    unverified.login("new@example.jp", PASSWORD).await;
+    let (status, _) = unverified.page(&path).await;
+    assert_eq!(status, 403, "unverified people cannot report");
+
+    // No reason: the report page again, with the error, the note kept, nothing stored.
+    let res = reader
+        .submit(
+            &with_cursor,
+            &path,
+            &[
+                ("note", "理由を選び忘れた補足"),
+                ("comments_cursor", &first.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains(&format!("href=\"#field-report-comment-{cid}-reason\"")));
+    assert!(body.contains(&format!("id=\"field-report-comment-{cid}-reason-error\"")));
+    assert!(body.contains("理由を選び忘れた補足"), "the note is kept");
+    assert!(
+        body.contains("<strong>通報される</strong>コメント"),
+        "still quoted"
+    );
+    assert!(body.contains(&format!("name=\"comments_cursor\" value=\"{first}\"")));
+    // A note too long: the chosen reason stays chosen.
+    let long = "あ".repeat(1_001);
+    let res = reader
+        .submit(&path, &path, &[("reason", "off_topic"), ("note", &long)])
+        .await;
+    assert_eq!(res.status(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains(&format!("id=\"field-report-comment-{cid}-note-error\"")));
+    assert!(body.contains(&format!(
+        "value=\"off_topic\" id=\"field-report-comment-{cid}-reason-off_topic\" checked"
+    )));
+    assert_eq!(app.count(reports), 0, "a refused form stores nothing");
+
+    // Sent: back to the comment on the page of comments the reader came from.
+    let res = reader
+        .submit(
+            &with_cursor,
+            &path,
+            &[
+                ("reason", "personal_info"),
+                ("note", "電話番号が書かれています"),
+                ("comments_cursor", &first.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), back);
+    assert_eq!(flash(&res), "flash-report-received");
+    assert_eq!(app.count(reports), 1);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM reports WHERE target_type = 'comment' AND target_id = {cid} \
+             AND reason = 'personal_info'"
+        )),
+        1
+    );
+    let res = reader.submit(&path, &path, &[("reason", "spam")]).await;
+    assert_eq!(res.status(), 409, "one report per person per comment");
 }
 
 #[tokio::test]
