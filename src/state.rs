@@ -30,7 +30,7 @@ pub struct AppState {
     /// Consultation rows by slug, read on every page about a consultation.
     pub consultation_rows: ConsultationRows,
     /// Signed-in sessions by token hash, read on every request of a signed-in person.
-    pub live_sessions: crate::services::sessions::LiveSessions,
+    pub live_sessions: Arc<crate::services::sessions::LiveSessions>,
 }
 
 impl AppState {
@@ -45,7 +45,7 @@ impl AppState {
         let limiter = RateLimiter::new(db.clone());
         let counts = CountsCache::new(db.clone());
         let consultation_rows = ConsultationRows::new(db.clone());
-        let live_sessions = Arc::new(crate::db::fresh_cache::FreshCache::new(db.clone(), 16_384));
+        let live_sessions = Arc::new(crate::services::sessions::LiveSessions::new(db.clone()));
         Ok(Self {
             settings,
             db,

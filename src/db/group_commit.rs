@@ -25,7 +25,12 @@ const QUEUE_DEPTH: usize = 4096;
 type Outcome<'a> = Result<(), &'a str>;
 /// Run by the writer inside the batch transaction; returns what to do once the batch ended,
 /// and whether the batch's transaction is still there for the jobs after it.
-type Job = Box<dyn FnOnce(&mut AnyConnection) -> (Finish, Usable) + Send>;
+type Run = Box<dyn FnOnce(&mut AnyConnection) -> (Finish, Usable) + Send>;
+/// A queued write, and whether it changes anything a reader is shown (see `Db::write_unseen`).
+struct Job {
+    run: Run,
+    seen: bool,
+}
 type Usable = bool;
 type Finish = Box<dyn FnOnce(Outcome<'_>) + Send>;
 
@@ -47,15 +52,16 @@ impl GroupCommit {
     }
 
     /// Runs `f` as its own transaction within the next batch; its result once that batch
-    /// is durable.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    /// is durable. `seen`: the write changes what readers are shown, so a committed batch
+    /// holding it makes cached pages stale.
+    pub async fn write<T, F>(&self, f: F, seen: bool) -> Result<T, AppError>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let (done, answer) = oneshot::channel();
         let span = tracing::Span::current();
-        let job: Job = Box::new(move |conn| {
+        let run: Run = Box::new(move |conn| {
             let result = span.in_scope(|| in_savepoint(conn, f));
             let usable = !matches!(&result, Err(AppError::Unavailable(m)) if m == BROKEN);
             let finish: Finish = Box::new(move |outcome: Outcome<'_>| {
@@ -70,7 +76,7 @@ impl GroupCommit {
             (finish, usable)
         });
         self.jobs
-            .send(job)
+            .send(Job { run, seen })
             .await
             .map_err(|_| AppError::Unavailable("the writer has stopped".to_owned()))?;
         // A job is dropped unrun only when its batch could not start or had already failed.
@@ -134,9 +140,10 @@ fn run_batch(pool: &Pool, batch: Vec<Job>, writes: &AtomicU64) {
         }
     };
     let mut finishers: Vec<Finish> = Vec::with_capacity(batch.len());
+    let seen = batch.iter().any(|job| job.seen);
     let committed = transaction(&mut conn, |conn| {
         for job in batch {
-            let (finish, usable) = job(conn);
+            let (finish, usable) = (job.run)(conn);
             finishers.push(finish);
             if !usable {
                 // Later jobs would run outside any transaction: they are dropped unrun.
@@ -149,7 +156,9 @@ fn run_batch(pool: &Pool, batch: Vec<Job>, writes: &AtomicU64) {
         Ok(()) => {
             // Counted before anyone is answered: a reader who was told "done" never gets a
             // page cached from before the change.
-            writes.fetch_add(1, Ordering::AcqRel);
+            if seen {
+                writes.fetch_add(1, Ordering::AcqRel);
+            }
             for finish in finishers {
                 finish(Ok(()));
             }

@@ -219,10 +219,29 @@ impl Db {
         T: Send + 'static,
     {
         if let Some(queue) = &self.group_commit {
-            return queue.write(f).await;
+            return queue.write(f, true).await;
         }
         let db = self.clone();
         run_blocking(move || db.write_sync(f)).await
+    }
+
+    /// A write that changes nothing any page, API answer or cached value shows (a session's
+    /// last activity): committed like any other, but it leaves cached pages fresh, so that
+    /// bookkeeping by many readers does not make every page render again.
+    pub async fn write_unseen<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        if let Some(queue) = &self.group_commit {
+            return queue.write(f, false).await;
+        }
+        let write = self.write.clone();
+        run_blocking(move || {
+            let mut conn = write.get()?;
+            transaction(&mut conn, f)
+        })
+        .await
     }
 
     /// The synchronous form of `write`, for the command line and background work.

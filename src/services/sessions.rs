@@ -15,8 +15,21 @@ use crate::state::AppState;
 
 /// Sessions found by token hash, reused while fresh (`FreshCache`): signing out, a role
 /// change or a suspension is a write, and so drops them at once.
-pub type LiveSessions =
-    std::sync::Arc<crate::db::fresh_cache::FreshCache<String, Option<(SessionRow, UserRow)>>>;
+pub struct LiveSessions {
+    found: crate::db::fresh_cache::FreshCache<String, Option<(SessionRow, UserRow)>>,
+    /// When this process last recorded each session's activity: a session found again
+    /// before its cached row shows that record is not recorded twice.
+    recorded: quick_cache::sync::Cache<i64, NaiveDateTime>,
+}
+
+impl LiveSessions {
+    pub fn new(db: crate::db::Db) -> Self {
+        Self {
+            found: crate::db::fresh_cache::FreshCache::new(db, 16_384),
+            recorded: quick_cache::sync::Cache::new(16_384),
+        }
+    }
+}
 
 /// Writing `last_seen_at` on every request would make every page view a write.
 const TOUCH_INTERVAL: Duration = Duration::seconds(60);
@@ -35,14 +48,16 @@ pub async fn authenticate(
     let idle = idle_since(state, at);
     let live = state.live_sessions.clone();
     // Most requests of a signed-in person find their session already loaded.
-    let found = match live.peek(&hash) {
+    let found = match live.found.peek(&hash) {
         Some(found) => found,
         None => {
             state
                 .db
                 .read(move |c| {
                     let key = hash.clone();
-                    Ok(live.get_or_load(&key, || sessions::find_live(c, &hash, at, idle))?)
+                    Ok(live
+                        .found
+                        .get_or_load(&key, || sessions::find_live(c, &hash, at, idle))?)
                 })
                 .await?
         }
@@ -50,17 +65,7 @@ pub async fn authenticate(
     let Some((session, user)) = found.as_ref().clone() else {
         return Ok(None);
     };
-    if at - session.last_seen_at > TOUCH_INTERVAL {
-        let id = SessionId(session.id);
-        // A failed touch must not fail a read: the session simply idles out a little sooner.
-        if let Err(err) = state
-            .db
-            .write(move |c| Ok(sessions::touch(c, id, at)?))
-            .await
-        {
-            tracing::warn!(error = %err, "could not record session activity");
-        }
-    }
+    record_activity(state, &session, at);
     Ok(Some(Identity {
         user: CurrentUser::from_row(&user),
         credential: Credential::Session {
@@ -93,6 +98,33 @@ pub fn start(
         },
     )?;
     Ok(token)
+}
+
+/// Records that a session is in use, at most once per `TOUCH_INTERVAL`, without making the
+/// request wait: the record only moves the idle timeout, and a failed one just lets the
+/// session idle out a little sooner.
+fn record_activity(state: &AppState, session: &SessionRow, at: NaiveDateTime) {
+    let live = &state.live_sessions;
+    let last = live
+        .recorded
+        .get(&session.id)
+        .map_or(session.last_seen_at, |recorded| {
+            recorded.max(session.last_seen_at)
+        });
+    if at - last <= TOUCH_INTERVAL {
+        return;
+    }
+    live.recorded.insert(session.id, at);
+    let id = SessionId(session.id);
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        if let Err(err) = db
+            .write_unseen(move |c| Ok(sessions::touch(c, id, at)?))
+            .await
+        {
+            tracing::warn!(error = %err, "could not record session activity");
+        }
+    });
 }
 
 /// Checks credentials and opens a new session. A session the browser already had is ended,

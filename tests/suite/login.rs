@@ -204,6 +204,44 @@ async fn idle_and_old_sessions_expire() {
 }
 
 #[tokio::test]
+async fn activity_keeps_a_session_alive_without_making_pages_stale() {
+    let app = spawn_app().await;
+    let reader = app.signed_in("reader@example.jp", Role::Citizen).await;
+    app.execute_sql(&format!(
+        "UPDATE sessions SET last_seen_at = '{}'",
+        hours_ago(11)
+    ));
+    let recent = format!(
+        "SELECT COUNT(*) FROM sessions WHERE last_seen_at > '{}'",
+        hours_ago(1)
+    );
+    assert_eq!(app.count(&recent), 0);
+    let generation = app.state.db.write_generation();
+    assert!(reader.is_signed_in().await);
+    // Recorded in the background: the page did not wait for it.
+    let mut recorded = false;
+    for _ in 0..100 {
+        if app.count(&recent) == 1 {
+            recorded = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(recorded, "the visit moved the idle timeout");
+    assert_eq!(
+        app.state.db.write_generation(),
+        generation,
+        "recording a visit changes nothing a page shows, so shared pages stay"
+    );
+    // Twelve hours after that visit, not after the sign-in, the session idles out.
+    app.execute_sql(&format!(
+        "UPDATE sessions SET last_seen_at = '{}'",
+        hours_ago(13)
+    ));
+    assert!(!reader.is_signed_in().await);
+}
+
+#[tokio::test]
 async fn login_redirects_only_to_local_pages() {
     let app = spawn_app().await;
     app.create_user("next@example.jp", "N", Role::Citizen, true)
