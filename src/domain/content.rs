@@ -99,7 +99,7 @@ impl CommentBody {
 }
 
 /// Support or opposition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VoteValue {
     Support,

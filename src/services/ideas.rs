@@ -174,6 +174,49 @@ fn my_votes(
         .collect())
 }
 
+/// What of an idea's page belongs to one reader: their vote, and whether they wrote the idea
+/// or any comment on it (the page then shows them controls for their own writing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ReaderStake {
+    pub own_vote: Option<VoteValue>,
+    pub wrote_on_page: bool,
+}
+
+/// The reader's stake in an idea's page; `None` when there is no such idea.
+pub async fn reader_stake(
+    state: &AppState,
+    user: i64,
+    idea: i64,
+) -> Result<Option<ReaderStake>, AppError> {
+    use crate::db::schema::{comments, ideas as idea_rows};
+    use diesel::prelude::*;
+    state
+        .db
+        .read(move |c| {
+            let Some(author) = idea_rows::table
+                .find(idea)
+                .select(idea_rows::author_id)
+                .first::<i64>(c)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let commented = comments::table
+                .filter(comments::author_id.eq(user))
+                .filter(comments::idea_id.eq(idea))
+                .select(comments::id)
+                .first::<i64>(c)
+                .optional()?
+                .is_some();
+            let own_vote = my_votes(c, Some(user), &[idea])?.remove(&idea);
+            Ok(Some(ReaderStake {
+                own_vote,
+                wrote_on_page: author == user || commented,
+            }))
+        })
+        .await
+}
+
 /// The idea and its consultation, if the viewer may see them (ideas of drafts are staff-only).
 pub fn load_idea(
     conn: &mut AnyConnection,

@@ -6,8 +6,11 @@
 //! with their own token put in. Signed-in citizens in good standing share the same way the
 //! pages that show nothing of their own (lists, the consultation, search, home): such a page
 //! depends only on whether their email is verified, so each of these two groups shares one
-//! render, with each person's session CSRF token put in. Staff, suspended people and pages
-//! showing a person's own votes or posts (an idea page, the API) are rendered per request.
+//! render, with each person's session CSRF token put in. An idea's page shows a reader their
+//! vote and controls for what they wrote: it is shared by the citizens who wrote nothing on
+//! it (neither the idea nor a comment) and voted alike, found with one small query. Staff,
+//! suspended people, the author and commenters of an idea, and the API for signed-in callers
+//! are rendered per request.
 //!
 //! A page is kept until the next write this process commits, and never longer than a
 //! second: other instances' writes (PostgreSQL deployments) and time-dependent text show up
@@ -31,6 +34,7 @@ use actix_web::{Error, HttpMessage, HttpResponse};
 
 use crate::auth::identity::{Credential, RequestAuth, base_cookie, csrf_cookie_name};
 use crate::auth::tokens::random_token;
+use crate::domain::content::VoteValue;
 use crate::domain::lang::Lang;
 use crate::domain::role::Role;
 use crate::state::AppState;
@@ -63,6 +67,9 @@ const SHARED_ROUTES: [&str; 12] = [
 /// that show nothing of the person but their group (no own votes, posts or drafts).
 const SIGNED_IN_SHARED_ROUTES: [&str; 4] = ["/", "/c/{slug}", "/c/{slug}/ideas", "/search"];
 
+/// An idea's page, shared by signed-in citizens who wrote nothing on it and voted alike.
+const IDEA_PAGE_ROUTE: &str = "/ideas/{id}";
+
 /// Who a shared page is for: everything a shared page may depend on about its reader.
 #[derive(Clone, Copy, Hash, PartialEq, Eq, Debug)]
 enum Audience {
@@ -71,6 +78,11 @@ enum Audience {
     /// differ with a verified email.
     Citizen {
         verified: bool,
+    },
+    /// Such a citizen on an idea's page where they wrote nothing: the page shows their vote.
+    CitizenOnIdea {
+        verified: bool,
+        own_vote: Option<VoteValue>,
     },
 }
 
@@ -161,7 +173,7 @@ fn is_reading_request(req: &ServiceRequest) -> bool {
 
 /// The audience whose shared page this request may be served, if any, and the CSRF token of
 /// a signed-in reader (their session's).
-fn audience_of(req: &ServiceRequest) -> Option<(Audience, Option<String>)> {
+async fn audience_of(req: &ServiceRequest, state: &AppState) -> Option<(Audience, Option<String>)> {
     let auth = req
         .extensions()
         .get::<RequestAuth>()
@@ -174,14 +186,28 @@ fn audience_of(req: &ServiceRequest) -> Option<(Audience, Option<String>)> {
         return None;
     };
     let user = &identity.user;
-    let plain_citizen = user.role == Role::Citizen && user.suspension.is_none();
-    let shared_route = req
-        .match_pattern()
-        .is_some_and(|p| SIGNED_IN_SHARED_ROUTES.contains(&p.as_str()));
     // The token goes into HTML unescaped; sessions always hold one of this shape.
-    (plain_citizen && shared_route && is_token_shaped(&csrf_token)).then_some((
-        Audience::Citizen {
-            verified: user.verified,
+    if user.role != Role::Citizen || user.suspension.is_some() || !is_token_shaped(&csrf_token) {
+        return None;
+    }
+    let verified = user.verified;
+    let pattern = req.match_pattern()?;
+    if SIGNED_IN_SHARED_ROUTES.contains(&pattern.as_str()) {
+        return Some((Audience::Citizen { verified }, Some(csrf_token)));
+    }
+    if pattern != IDEA_PAGE_ROUTE {
+        return None;
+    }
+    let idea = req.path().strip_prefix("/ideas/")?.parse::<i64>().ok()?;
+    // Unknown ideas and read errors get their own page (with its proper error).
+    let stake = crate::services::ideas::reader_stake(state, user.id.0, idea)
+        .await
+        .ok()
+        .flatten()?;
+    (!stake.wrote_on_page).then_some((
+        Audience::CitizenOnIdea {
+            verified,
+            own_vote: stake.own_vote,
         },
         Some(csrf_token),
     ))
@@ -212,7 +238,11 @@ pub async fn serve_shared_pages(
     if !is_reading_request(&req) {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let Some((audience, session_token)) = audience_of(&req) else {
+    // Read before anything of the page or its reader: a write committed meanwhile makes this
+    // key stale at once.
+    let write_generation = state.db.write_generation();
+    let period = crate::db::fresh_cache::current_period();
+    let Some((audience, session_token)) = audience_of(&req, &state).await else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let reader = Reader { session_token };
@@ -232,9 +262,8 @@ pub async fn serve_shared_pages(
             state.settings.default_language,
         ),
         audience,
-        // Read before rendering: a write committed meanwhile makes this key stale at once.
-        write_generation: state.db.write_generation(),
-        period: crate::db::fresh_cache::current_period(),
+        write_generation,
+        period,
     };
     let guard = match cache.pages.get_value_or_guard_async(&key).await {
         Ok(entry) => match entry.as_ref() {

@@ -308,6 +308,87 @@ async fn signed_in_citizens_share_the_list_within_their_group_only() {
 }
 
 #[tokio::test]
+async fn an_idea_page_is_shared_only_by_citizens_who_wrote_nothing_on_it_and_voted_alike() {
+    let s = setup().await;
+    let detail = format!("/ideas/{}", s.idea);
+    let pressed = "aria-pressed=\"true\"";
+    let edit_link = format!("/ideas/{}/edit", s.idea);
+    let supporter = s.app.signed_in("supporter@example.jp", Role::Citizen).await;
+    let commenter = s.app.signed_in("commenter@example.jp", Role::Citizen).await;
+    let alice = s.app.signed_in("alice@example.jp", Role::Citizen).await;
+    let bob = s.app.signed_in("bob@example.jp", Role::Citizen).await;
+    let author = s.app.browser();
+    assert_eq!(
+        author.login("author@example.jp", PASSWORD).await.status(),
+        303
+    );
+    let voted = supporter
+        .submit(
+            &detail,
+            &format!("/ideas/{}/vote", s.idea),
+            &[("value", "support")],
+        )
+        .await;
+    assert_eq!(voted.status(), 303);
+    let commented = commenter
+        .submit(
+            &detail,
+            &format!("/ideas/{}/comments", s.idea),
+            &[("body", "駅ごとの一覧があると助かります。")],
+        )
+        .await;
+    assert_eq!(commented.status(), 303);
+    let comment = s.app.count("SELECT MAX(id) FROM comments");
+    let delete_own = format!("/comments/{comment}/delete");
+
+    // The pages right after a vote or comment show its message: personal, and read here.
+    supporter.page(&detail).await;
+    commenter.page(&detail).await;
+
+    // Each page is asked for right after the other, with no write between: whoever comes
+    // first leaves a page kept for the next of the same audience.
+    let (_, supporter_page) = supporter.page(&detail).await;
+    let (_, author_page) = author.page(&detail).await;
+    let (_, commenter_page) = commenter.page(&detail).await;
+    let (_, alice_page) = alice.page(&detail).await;
+    let (_, bob_page) = bob.page(&detail).await;
+
+    assert!(supporter_page.contains(pressed), "their vote shows");
+    assert!(!alice_page.contains(pressed), "nobody else's does");
+    assert!(author_page.contains(&edit_link), "the author may edit");
+    assert!(!commenter_page.contains(&edit_link) && !alice_page.contains(&edit_link));
+    assert!(
+        commenter_page.contains(&delete_own),
+        "their comment is theirs to delete"
+    );
+    assert!(!alice_page.contains(&delete_own) && !author_page.contains(&delete_own));
+    let (alice_token, bob_token) = (
+        extract_csrf(&alice_page).unwrap(),
+        extract_csrf(&bob_page).unwrap(),
+    );
+    assert_ne!(alice_token, bob_token);
+    assert_eq!(
+        alice_page.replace(&alice_token, "TOKEN"),
+        bob_page.replace(&bob_token, "TOKEN"),
+        "two readers with no stake in the page share it"
+    );
+
+    // Bob votes with the token of the page he was served; Alice's page stays without a vote.
+    let voted = bob
+        .post_form_raw(
+            &format!("/ideas/{}/vote", s.idea),
+            &[("value", "oppose"), ("csrf_token", &bob_token)],
+        )
+        .await;
+    assert_eq!(voted.status(), 303);
+    bob.page(&detail).await;
+    let (_, bob_after) = bob.page(&detail).await;
+    let (_, alice_after) = alice.page(&detail).await;
+    assert!(bob_after.contains(pressed));
+    assert!(!alice_after.contains(pressed));
+}
+
+#[tokio::test]
 async fn shared_pages_keep_the_security_headers_and_stay_out_of_other_caches() {
     let s = setup().await;
     let path = format!("/c/{}/ideas", s.slug);
