@@ -71,6 +71,7 @@ impl Application {
 
         let data = web::Data::new(state.clone());
         let workers = state.settings.workers;
+        let blocking_threads = state.settings.database_pool_size as usize + 4;
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
@@ -91,6 +92,10 @@ impl Application {
                 .default_service(web::to(not_found))
         })
         .workers(workers)
+        // Blocking work is database work (bounded by the pool), password hashing (bounded by
+        // its permits) and exports: more threads than that only wait, each with its own
+        // stack and heap (tokio's default allows 512 per worker; 118 were seen under load).
+        .worker_max_blocking_threads(blocking_threads)
         .shutdown_timeout(20)
         .listen(listener)?
         .run();
