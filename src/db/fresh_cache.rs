@@ -3,7 +3,7 @@
 //! by other instances). When an entry is missing, one caller loads it and the others asking
 //! for it wait for that load instead of all running the same query.
 
-use std::hash::Hash;
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
@@ -15,9 +15,18 @@ use crate::db::{CACHE_MAX_AGE, Db};
 /// the period it was loaded in.
 static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
 
-/// The current period of `CACHE_MAX_AGE`.
-pub fn current_period() -> u64 {
-    (STARTED.elapsed().as_millis() / CACHE_MAX_AGE.as_millis().max(1)) as u64
+/// The current period of `CACHE_MAX_AGE` for one key: periods start at a different moment for
+/// each key, so that many entries (every signed-in person's session) do not all expire at the
+/// same instant and send all their readers to the database at once.
+pub fn current_period_of<K: Hash>(key: &K) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    key.hash(&mut hasher);
+    period_at(STARTED.elapsed(), hasher.finish())
+}
+
+fn period_at(elapsed: Duration, shift: u64) -> u64 {
+    let length = CACHE_MAX_AGE.as_millis().max(1) as u64;
+    (elapsed.as_millis() as u64 + shift % length) / length
 }
 
 /// How long a caller waits for another's load before loading by itself.
@@ -54,7 +63,7 @@ where
         self.entries.get(&FreshKey {
             key: key.clone(),
             write_generation: self.db.write_generation(),
-            period: current_period(),
+            period: current_period_of(key),
         })
     }
 
@@ -69,7 +78,7 @@ where
         let key = FreshKey {
             key: key.clone(),
             write_generation: self.db.write_generation(),
-            period: current_period(),
+            period: current_period_of(key),
         };
         match self.entries.get_value_or_guard(&key, Some(LOAD_WAIT)) {
             GuardResult::Value(value) => Ok(value),
@@ -81,5 +90,29 @@ where
             }
             GuardResult::Timeout => Ok(Arc::new(load()?)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_period_lasts_the_maximum_age_whatever_its_shift() {
+        let length = CACHE_MAX_AGE.as_millis() as u64;
+        for shift in [0, 1, length / 2, length - 1, length, 12_345_678_901] {
+            let mut changes = 0;
+            let mut last = period_at(Duration::ZERO, shift);
+            for ms in 1..=(3 * length) {
+                let now = period_at(Duration::from_millis(ms), shift);
+                assert!(now == last || now == last + 1);
+                changes += u64::from(now != last);
+                last = now;
+            }
+            assert_eq!(changes, 3, "one new period per maximum age (shift {shift})");
+        }
+        // Different shifts start their periods at different moments.
+        let at = Duration::from_millis(length / 2);
+        assert_ne!(period_at(at, 0), period_at(at, length / 2 + 1));
     }
 }

@@ -240,8 +240,12 @@ pub async fn serve_shared_pages(
     }
     // Read before anything of the page or its reader: a write committed meanwhile makes this
     // key stale at once.
+    let path_and_query = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| req.path().to_owned(), |p| p.as_str().to_owned());
     let write_generation = state.db.write_generation();
-    let period = crate::db::fresh_cache::current_period();
+    let period = crate::db::fresh_cache::current_period_of(&path_and_query);
     let Some((audience, session_token)) = audience_of(&req, &state).await else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
@@ -252,10 +256,7 @@ pub async fn serve_shared_pages(
         .and_then(|a| a.identity.as_ref().and_then(|i| i.user.language));
     let cache = state.anonymous_pages.clone();
     let key = PageKey {
-        path_and_query: req
-            .uri()
-            .path_and_query()
-            .map_or_else(|| req.path().to_owned(), |p| p.as_str().to_owned()),
+        path_and_query,
         lang: crate::i18n::request_lang(
             req.request(),
             user_language,
