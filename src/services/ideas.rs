@@ -192,7 +192,7 @@ pub async fn reader_stake(
     use diesel::prelude::*;
     state
         .db
-        .read(move |c| {
+        .read_point(move |c| {
             let Some(author) = idea_rows::table
                 .find(idea)
                 .select(idea_rows::author_id)

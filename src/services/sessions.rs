@@ -53,7 +53,7 @@ pub async fn authenticate(
         None => {
             state
                 .db
-                .read(move |c| {
+                .read_point(move |c| {
                     let key = hash.clone();
                     Ok(live
                         .found
