@@ -189,7 +189,7 @@ fn load_page(
         .collect();
     // Every comment of the page, counted replies or not: a deleted last reply still keeps its
     // placeholder.
-    let parents: Vec<i64> = items.iter().map(|c| c.id).collect();
+    let parents: Vec<(i64, i32)> = items.iter().map(|c| (c.id, c.reply_count)).collect();
     if !parents.is_empty() {
         for (row, author) in comments::replies_of(conn, &parents, REPLIES_PER_COMMENT)? {
             let Some(reply) = view(row, author, viewer, is_moderator, open, at) else {

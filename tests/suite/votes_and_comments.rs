@@ -413,3 +413,65 @@ async fn thousands_of_comments_are_paged() {
         400
     );
 }
+
+#[tokio::test]
+async fn a_page_shows_at_most_a_hundred_replies_per_comment_in_posting_order() {
+    let app = spawn_app().await;
+    let c = open_consultation(&app).await;
+    let author = citizen(&app, "a@example.jp").await;
+    let other = citizen(&app, "b@example.jp").await;
+    let id = post_idea(&app, &author, &c.slug, "案", "本文").await["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/ideas/{id}/comments");
+    let mut threads = Vec::new();
+    for body in ["長い議論", "短い議論", "数え違い"] {
+        let (status, _, top) = app
+            .api()
+            .post(&path, &json!({"body": body}), Some(&other))
+            .await;
+        assert_eq!(status, 201);
+        threads.push(top["id"].as_i64().unwrap());
+    }
+    // Replies written straight into the database: 130, 3 and 120 of them; the third
+    // thread's stored count is left behind at 2, as if it had drifted.
+    let author_id = app.count("SELECT MIN(id) FROM users");
+    for (parent, replies, stored) in [
+        (threads[0], 130, 130),
+        (threads[1], 3, 3),
+        (threads[2], 120, 2),
+    ] {
+        app.execute_sql(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {replies}) \
+             INSERT INTO comments (idea_id, parent_id, author_id, body, body_html, created_at, updated_at) \
+             SELECT {id}, {parent}, {author_id}, 'reply ' || i, '<p>reply ' || i || '</p>', \
+             CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n"
+        ));
+        app.execute_sql(&format!(
+            "UPDATE comments SET reply_count = {stored} WHERE id = {parent}"
+        ));
+    }
+    let (status, _, page) = app.api().get(&path, None).await;
+    assert_eq!(status, 200);
+    let items = page["items"].as_array().unwrap();
+    let replies_of = |parent: i64| -> Vec<String> {
+        items.iter().find(|c| c["id"] == parent).unwrap()["replies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["body"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let long = replies_of(threads[0]);
+    assert_eq!(long.len(), 100, "a long thread shows its first hundred");
+    assert_eq!(long[0], "reply 1");
+    assert_eq!(long[99], "reply 100");
+    assert_eq!(replies_of(threads[1]), ["reply 1", "reply 2", "reply 3"]);
+    let drifted = replies_of(threads[2]);
+    assert_eq!(
+        drifted.len(),
+        100,
+        "a stale count never makes a thread longer"
+    );
+    assert_eq!(drifted[99], "reply 100");
+}

@@ -131,21 +131,46 @@ pub fn top_level_page(
     query.load(conn)
 }
 
-/// Replies to the given comments, in posting order (at most `per_parent` each).
+/// Replies to the given comments (each with its stored reply count), in posting order, at
+/// most `per_parent` each.
 pub fn replies_of(
     conn: &mut AnyConnection,
-    parents: &[i64],
+    parents: &[(i64, i32)],
     per_parent: usize,
 ) -> QueryResult<Vec<(CommentRow, Option<String>)>> {
-    // One small indexed read per parent: a busy thread has thousands of replies, and reading
-    // them all to keep the first few made its page slow.
+    let replies = || {
+        comments::table
+            .inner_join(users::table)
+            .select((CommentRow::as_select(), users::display_name))
+    };
+    // Threads short enough to show whole are read together in one query; each long one (a
+    // busy thread has thousands of replies) by a small indexed read of its first replies.
+    let (mut long, mut short) = (Vec::new(), Vec::new());
+    for &(id, count) in parents {
+        if usize::try_from(count).map_or(true, |c| c > per_parent) {
+            long.push(id);
+        } else {
+            short.push(id);
+        }
+    }
     let mut kept = Vec::new();
-    for parent in parents {
+    if !short.is_empty() {
+        kept = replies()
+            .filter(comments::parent_id.eq_any(short))
+            .order((comments::parent_id.asc(), comments::id.asc()))
+            .load::<(CommentRow, Option<String>)>(conn)?;
+        // A stored count that fell behind must not make a page longer than promised.
+        let mut shown: std::collections::HashMap<Option<i64>, usize> = Default::default();
+        kept.retain(|(row, _)| {
+            let n = shown.entry(row.parent_id).or_default();
+            *n += 1;
+            *n <= per_parent
+        });
+    }
+    for parent in long {
         kept.extend(
-            comments::table
-                .inner_join(users::table)
-                .filter(comments::parent_id.eq(*parent))
-                .select((CommentRow::as_select(), users::display_name))
+            replies()
+                .filter(comments::parent_id.eq(parent))
                 .order(comments::id.asc())
                 .limit(per_parent as i64)
                 .load::<(CommentRow, Option<String>)>(conn)?,
