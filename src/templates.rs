@@ -1,8 +1,9 @@
 //! Page and email templates (tera), embedded in the binary, with IdeaBox's helper functions.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDateTime;
+use chrono::format::{Item, StrftimeItems};
 use rust_embed::RustEmbed;
 
 use crate::assets::Assets;
@@ -71,16 +72,30 @@ impl Templates {
 
 /// Formats a stored UTC timestamp (`%Y-%m-%dT%H:%M:%S%.f` as serialised by chrono) for people.
 pub fn format_datetime(value: &str, lang: Lang, tz: chrono_tz::Tz) -> String {
-    let parsed = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S%.f")
+    // A page shows a date per comment: the formats are parsed once, not at every use.
+    static JA: LazyLock<Vec<Item<'static>>> = LazyLock::new(|| {
+        StrftimeItems::new("%Y年%-m月%-d日 %H:%M")
+            .parse_to_owned()
+            .unwrap_or_default()
+    });
+    static EN: LazyLock<Vec<Item<'static>>> = LazyLock::new(|| {
+        StrftimeItems::new("%-d %b %Y, %H:%M")
+            .parse_to_owned()
+            .unwrap_or_default()
+    });
+    // `FromStr` reads chrono's own serialisation (`T` between date and time) directly.
+    let parsed = value
+        .parse::<NaiveDateTime>()
         .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%d %H:%M:%S%.f"));
     let Ok(utc) = parsed else {
         return value.to_owned();
     };
     let local = utc.and_utc().with_timezone(&tz);
-    match lang {
-        Lang::Ja => local.format("%Y年%-m月%-d日 %H:%M").to_string(),
-        Lang::En => local.format("%-d %b %Y, %H:%M").to_string(),
-    }
+    let items = match lang {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    };
+    local.format_with_items(items.iter()).to_string()
 }
 
 /// Message keys used by templates (`t(k="…")`) and by code (string literals such as
@@ -148,6 +163,11 @@ mod tests {
         assert_eq!(
             format_datetime("2026-11-27T03:40:00.123", Lang::En, tz),
             "27 Nov 2026, 12:40"
+        );
+        assert_eq!(
+            format_datetime("2026-11-27 03:40:00", Lang::En, tz),
+            "27 Nov 2026, 12:40",
+            "SQL's own timestamp text too"
         );
         assert_eq!(format_datetime("garbage", Lang::En, tz), "garbage");
     }
