@@ -108,6 +108,45 @@ fn view(
     })
 }
 
+/// A page of comments starts after the comment id in its cursor; none or empty: the first.
+pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, AppError> {
+    match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(raw) => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(Some)
+            .ok_or(AppError::BadRequest("error-cursor-invalid")),
+    }
+}
+
+/// Whether any of these comments (id and parent of each) shows on the page of top-level
+/// comments after `after` up to `end` (to the last when `None`): a reply shows with its
+/// parent.
+pub fn any_on_page(comments: &[(i64, Option<i64>)], after: Option<i64>, end: Option<i64>) -> bool {
+    comments.iter().any(|&(id, parent)| {
+        let thread = parent.unwrap_or(id);
+        thread > after.unwrap_or(0) && end.is_none_or(|end| thread <= end)
+    })
+}
+
+/// Whether the person wrote any comment shown on this page of an idea's comments (the
+/// page's default length).
+pub fn wrote_on_page(
+    conn: &mut AnyConnection,
+    idea: i64,
+    author: i64,
+    after: Option<i64>,
+) -> Result<bool, AppError> {
+    let own = comments::by_author_on_idea(conn, idea, author)?;
+    if own.is_empty() {
+        return Ok(false);
+    }
+    let end = comments::page_end(conn, idea, after, COMMENTS_PER_PAGE)?;
+    Ok(any_on_page(&own, after, end))
+}
+
 /// Top-level comments after `cursor` (a comment id), with up to 100 replies each.
 pub async fn page(
     state: &AppState,
@@ -116,15 +155,7 @@ pub async fn page(
     cursor: Option<&str>,
     limit: Option<&str>,
 ) -> Result<CommentPage, AppError> {
-    let after = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
-        None => None,
-        Some(raw) => Some(
-            raw.parse::<i64>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or(AppError::BadRequest("error-cursor-invalid"))?,
-        ),
-    };
+    let after = parse_cursor(cursor)?;
     let limit = match limit.map(str::trim).filter(|l| !l.is_empty()) {
         None => COMMENTS_PER_PAGE,
         Some(raw) => raw
@@ -397,4 +428,30 @@ pub async fn delete(state: &AppState, identity: &Identity, id: i64) -> Result<i6
             Ok(row.idea_id)
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::any_on_page;
+
+    #[test]
+    fn a_comment_shows_on_the_page_of_its_thread() {
+        // Top-level 10 and 20, a reply 25 to 10, on the page after 5 that ends with 20.
+        let mine = [(25, Some(10))];
+        assert!(any_on_page(&mine, Some(5), Some(20)));
+        assert!(
+            !any_on_page(&mine, Some(10), Some(40)),
+            "its thread is on an earlier page"
+        );
+        assert!(!any_on_page(&[(30, None)], None, Some(20)), "a later page");
+        assert!(
+            any_on_page(&[(30, None)], Some(20), None),
+            "the last page runs to the end"
+        );
+        assert!(
+            any_on_page(&[(20, None)], None, Some(20)),
+            "the page's last thread"
+        );
+        assert!(!any_on_page(&[], None, None));
+    }
 }

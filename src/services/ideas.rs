@@ -175,20 +175,23 @@ fn my_votes(
 }
 
 /// What of an idea's page belongs to one reader: their vote, and whether they wrote the idea
-/// or any comment on it (the page then shows them controls for their own writing).
+/// or a comment shown on that page of its comments (the page then shows them controls for
+/// their own writing).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ReaderStake {
     pub own_vote: Option<VoteValue>,
     pub wrote_on_page: bool,
 }
 
-/// The reader's stake in an idea's page; `None` when there is no such idea.
+/// The reader's stake in the page of an idea's comments after `comments_after`; `None` when
+/// there is no such idea.
 pub async fn reader_stake(
     state: &AppState,
     user: i64,
     idea: i64,
+    comments_after: Option<i64>,
 ) -> Result<Option<ReaderStake>, AppError> {
-    use crate::db::schema::{comments, ideas as idea_rows};
+    use crate::db::schema::ideas as idea_rows;
     use diesel::prelude::*;
     state
         .db
@@ -201,17 +204,12 @@ pub async fn reader_stake(
             else {
                 return Ok(None);
             };
-            let commented = comments::table
-                .filter(comments::author_id.eq(user))
-                .filter(comments::idea_id.eq(idea))
-                .select(comments::id)
-                .first::<i64>(c)
-                .optional()?
-                .is_some();
+            let wrote_on_page = author == user
+                || crate::services::comments::wrote_on_page(c, idea, user, comments_after)?;
             let own_vote = my_votes(c, Some(user), &[idea])?.remove(&idea);
             Ok(Some(ReaderStake {
                 own_vote,
-                wrote_on_page: author == user || commented,
+                wrote_on_page,
             }))
         })
         .await

@@ -29,7 +29,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::web::{Bytes, BytesMut, Data};
+use actix_web::web::{self, Bytes, BytesMut, Data};
 use actix_web::{Error, HttpMessage, HttpResponse};
 
 use crate::auth::identity::{Credential, RequestAuth, base_cookie, csrf_cookie_name};
@@ -70,6 +70,12 @@ const SIGNED_IN_SHARED_ROUTES: [&str; 4] = ["/", "/c/{slug}", "/c/{slug}/ideas",
 /// An idea's page, shared by signed-in citizens who wrote nothing on it and voted alike.
 const IDEA_PAGE_ROUTE: &str = "/ideas/{id}";
 
+/// The page of comments an idea page shows (its other parameters do not matter here).
+#[derive(serde::Deserialize)]
+struct CommentsCursor {
+    comments_cursor: Option<String>,
+}
+
 /// Who a shared page is for: everything a shared page may depend on about its reader.
 #[derive(Clone, Copy, Hash, PartialEq, Eq, Debug)]
 enum Audience {
@@ -79,7 +85,8 @@ enum Audience {
     Citizen {
         verified: bool,
     },
-    /// Such a citizen on an idea's page where they wrote nothing: the page shows their vote.
+    /// Such a citizen on an idea's page where they wrote nothing shown (neither the idea nor
+    /// a comment on that page of its comments): the page shows their vote.
     CitizenOnIdea {
         verified: bool,
         own_vote: Option<VoteValue>,
@@ -199,8 +206,11 @@ async fn audience_of(req: &ServiceRequest, state: &AppState) -> Option<(Audience
         return None;
     }
     let idea = req.path().strip_prefix("/ideas/")?.parse::<i64>().ok()?;
-    // Unknown ideas and read errors get their own page (with its proper error).
-    let stake = crate::services::ideas::reader_stake(state, user.id.0, idea)
+    let comments_after = web::Query::<CommentsCursor>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| crate::services::comments::parse_cursor(q.comments_cursor.as_deref()).ok())?;
+    // Unknown ideas, malformed cursors and read errors get their own page (with its error).
+    let stake = crate::services::ideas::reader_stake(state, user.id.0, idea, comments_after)
         .await
         .ok()
         .flatten()?;

@@ -389,6 +389,60 @@ async fn an_idea_page_is_shared_only_by_citizens_who_wrote_nothing_on_it_and_vot
 }
 
 #[tokio::test]
+async fn a_comment_makes_only_its_own_page_of_the_discussion_personal() {
+    let s = setup().await;
+    // Sixty comments written straight into the database fill page one (fifty threads).
+    let author_id = s.app.count("SELECT MIN(id) FROM users");
+    s.app.execute_sql(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60) \
+         INSERT INTO comments (idea_id, author_id, body, body_html, created_at, updated_at) \
+         SELECT {}, {author_id}, 'comment ' || i, '<p>comment ' || i || '</p>', \
+         CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n",
+        s.idea
+    ));
+    let detail = format!("/ideas/{}", s.idea);
+    let commenter = s.app.signed_in("commenter@example.jp", Role::Citizen).await;
+    let alice = s.app.signed_in("alice@example.jp", Role::Citizen).await;
+    let commented = commenter
+        .submit(
+            &detail,
+            &format!("/ideas/{}/comments", s.idea),
+            &[("body", "二ページ目に載る意見です。")],
+        )
+        .await;
+    assert_eq!(commented.status(), 303);
+    let own = s.app.count("SELECT MAX(id) FROM comments");
+    let delete_own = format!("/comments/{own}/delete");
+    let page_one_end = s
+        .app
+        .count("SELECT id FROM comments WHERE parent_id IS NULL ORDER BY id LIMIT 1 OFFSET 49");
+    let page_two = format!("{detail}?comments_cursor={page_one_end}");
+    commenter.page(&detail).await;
+
+    let (_, commenter_one) = commenter.page(&detail).await;
+    let (_, alice_one) = alice.page(&detail).await;
+    let (commenter_token, alice_token) = (
+        extract_csrf(&commenter_one).unwrap(),
+        extract_csrf(&alice_one).unwrap(),
+    );
+    assert_eq!(
+        commenter_one.replace(&commenter_token, "TOKEN"),
+        alice_one.replace(&alice_token, "TOKEN"),
+        "page one shows nothing of the commenter's: shared"
+    );
+    assert!(!commenter_one.contains(&delete_own));
+
+    let (_, commenter_two) = commenter.page(&page_two).await;
+    let (_, alice_two) = alice.page(&page_two).await;
+    assert!(
+        commenter_two.contains(&delete_own),
+        "their comment, theirs to delete"
+    );
+    assert!(!alice_two.contains(&delete_own), "nobody else's");
+    assert!(alice_two.contains("二ページ目に載る意見です。"));
+}
+
+#[tokio::test]
 async fn shared_pages_keep_the_security_headers_and_stay_out_of_other_caches() {
     let s = setup().await;
     let path = format!("/c/{}/ideas", s.slug);

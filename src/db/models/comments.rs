@@ -131,6 +131,39 @@ pub fn top_level_page(
     query.load(conn)
 }
 
+/// One person's comments on an idea: the id and parent of each.
+pub fn by_author_on_idea(
+    conn: &mut AnyConnection,
+    idea: i64,
+    author: i64,
+) -> QueryResult<Vec<(i64, Option<i64>)>> {
+    comments::table
+        .filter(comments::author_id.eq(author))
+        .filter(comments::idea_id.eq(idea))
+        .select((comments::id, comments::parent_id))
+        .load(conn)
+}
+
+/// The last top-level comment of the page of `per_page` that starts after `after`; `None`
+/// when the page runs to the idea's last comment.
+pub fn page_end(
+    conn: &mut AnyConnection,
+    idea: i64,
+    after: Option<i64>,
+    per_page: i64,
+) -> QueryResult<Option<i64>> {
+    comments::table
+        .filter(comments::idea_id.eq(idea))
+        .filter(comments::parent_id.is_null())
+        .filter(comments::id.gt(after.unwrap_or(0)))
+        .select(comments::id)
+        .order(comments::id.asc())
+        .offset(per_page - 1)
+        .limit(1)
+        .first(conn)
+        .optional()
+}
+
 /// Replies to the given comments (each with its stored reply count), in posting order, at
 /// most `per_parent` each.
 pub fn replies_of(
