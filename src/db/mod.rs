@@ -85,6 +85,9 @@ impl ManageConnection for Manager {
 #[derive(Debug)]
 struct SqlitePragmas {
     synchronous: SqliteSynchronous,
+    /// Page cache of each connection, in KiB. The file's pages stay in the system's cache
+    /// anyway; a connection's own copy mainly saves a read call.
+    cache_kib: u32,
 }
 
 impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
@@ -96,6 +99,7 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
                 "PRAGMA journal_mode = WAL;".to_owned(),
                 format!("PRAGMA synchronous = {};", self.synchronous.as_pragma()),
                 "PRAGMA foreign_keys = ON;".to_owned(),
+                format!("PRAGMA cache_size = -{};", self.cache_kib),
             ];
             for pragma in pragmas {
                 c.batch_execute(&pragma)
@@ -140,15 +144,19 @@ impl Db {
                     target: path.to_string_lossy().into_owned(),
                     backend: Backend::Sqlite,
                 };
-                let pragmas = || {
+                let pragmas = |cache_kib| {
                     Box::new(SqlitePragmas {
                         synchronous: settings.sqlite_synchronous,
+                        cache_kib,
                     })
                 };
                 // One writer: SQLite allows one write transaction at a time anyway, and queuing
-                // in the pool is fairer and faster than spinning on SQLITE_BUSY.
-                let write = build_pool(manager.clone(), 1, Some(pragmas()))?;
-                let read = build_pool(manager, settings.database_pool_size, Some(pragmas()))?;
+                // in the pool is fairer and faster than spinning on SQLITE_BUSY. It keeps
+                // SQLite's usual 2 MB of pages (index updates); the readers, one per pool
+                // slot, 1 MB each, so that their caches do not add up to the server's largest
+                // use of memory.
+                let write = build_pool(manager.clone(), 1, Some(pragmas(2048)))?;
+                let read = build_pool(manager, settings.database_pool_size, Some(pragmas(1024)))?;
                 let writes: Arc<AtomicU64> = Arc::default();
                 let group_commit = group_commit::GroupCommit::start(write.clone(), writes.clone())?;
                 Ok(Db {

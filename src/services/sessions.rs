@@ -16,7 +16,9 @@ use crate::state::AppState;
 /// Sessions found by token hash, reused while fresh (`FreshCache`): signing out, a role
 /// change or a suspension is a write, and so drops them at once.
 pub struct LiveSessions {
-    found: crate::db::fresh_cache::FreshCache<String, Option<(SessionRow, UserRow)>>,
+    /// The session and what requests need of its person (not the whole account row: no
+    /// password hash is kept in memory).
+    found: crate::db::fresh_cache::FreshCache<String, Option<(SessionRow, CurrentUser)>>,
     /// When this process last recorded each session's activity: a session found again
     /// before its cached row shows that record is not recorded twice.
     recorded: quick_cache::sync::Cache<i64, NaiveDateTime>,
@@ -55,9 +57,11 @@ pub async fn authenticate(
                 .db
                 .read_point(move |c| {
                     let key = hash.clone();
-                    Ok(live
-                        .found
-                        .get_or_load(&key, || sessions::find_live(c, &hash, at, idle))?)
+                    Ok(live.found.get_or_load(&key, || {
+                        sessions::find_live(c, &hash, at, idle).map(|found| {
+                            found.map(|(session, user)| (session, CurrentUser::from_row(&user)))
+                        })
+                    })?)
                 })
                 .await?
         }
@@ -67,7 +71,7 @@ pub async fn authenticate(
     };
     record_activity(state, &session, at);
     Ok(Some(Identity {
-        user: CurrentUser::from_row(&user),
+        user,
         credential: Credential::Session {
             id: SessionId(session.id),
             csrf_token: session.csrf_token,

@@ -42,8 +42,11 @@ use crate::web::page::FLASH_COOKIE;
 
 /// How long a page may be served after it was rendered.
 pub const MAX_AGE: Duration = crate::db::CACHE_MAX_AGE;
-/// Memory for cached pages (bodies), across all of them.
-const CAPACITY_BYTES: u64 = 24 * 1024 * 1024;
+/// Memory for cached pages (bodies), across all of them. Only the current second's pages
+/// are ever served again (keys carry the write generation and the second), so this needs to
+/// hold one second's worth of distinct pages: the rest is stale entries waiting for
+/// eviction, which with 24 MB kept the server's memory above 100 MB under load.
+const CAPACITY_BYTES: u64 = 8 * 1024 * 1024;
 /// Pages larger than this are not kept (they are rare, and would crowd out the rest).
 const LARGEST_PAGE: usize = 512 * 1024;
 /// The routes whose anonymous pages are shared: public reading pages only, none with a side
