@@ -27,14 +27,18 @@ PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 SLUG = "load-test"
 JA_QUERY = "マイナンバー"
 
-VOTE_SCRIPT = r"""
-local tokens = {}
-local first_idea, last_idea
+# wrk runs each thread's script apart: numbering the threads seeds each one differently.
+NUMBERED_THREADS = r"""
 local threads = 0
 function setup(thread)
   threads = threads + 1
   thread:set("thread_number", threads)
 end
+"""
+
+VOTE_SCRIPT = NUMBERED_THREADS + r"""
+local tokens = {}
+local first_idea, last_idea
 function init(args)
   for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
   first_idea = tonumber(args[2])
@@ -54,14 +58,9 @@ end
 
 # Signed-in reading by many distinct people: each request carries the session cookie of a
 # person picked at random from those `ideabox demo --sessions` signed in.
-READER_SCRIPT = r"""
+READER_SCRIPT = NUMBERED_THREADS + r"""
 local cookies = {}
 local path
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("thread_number", threads)
-end
 function init(args)
   for line in io.lines(args[1]) do cookies[#cookies + 1] = args[2] .. "=" .. line end
   path = args[3]

@@ -161,6 +161,17 @@ pub struct ReportOutcome {
     pub hidden: bool,
 }
 
+/// Reporting is taking part: it needs a verified email and an account in good standing.
+pub fn require_participation(actor: &policy::Actor) -> Result<(), AppError> {
+    if policy::can_participate(actor) {
+        Ok(())
+    } else if actor.suspended {
+        Err(AppError::Forbidden("error-suspended"))
+    } else {
+        Err(AppError::Forbidden("error-verify-first"))
+    }
+}
+
 /// A citizen reports an idea or comment: once per person, never their own.
 pub async fn report(
     state: &AppState,
@@ -178,13 +189,7 @@ pub async fn report(
         return Err(AppError::Validation(errors));
     };
     let actor = identity.user.actor();
-    if !policy::can_participate(&actor) {
-        return Err(if actor.suspended {
-            AppError::Forbidden("error-suspended")
-        } else {
-            AppError::Forbidden("error-verify-first")
-        });
-    }
+    require_participation(&actor)?;
     state
         .limiter
         .hit(REPORTS_PER_ACCOUNT, &identity.user.id.to_string())

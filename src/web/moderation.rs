@@ -286,14 +286,7 @@ fn check_reportable(identity: &Identity, comment: &CommentView) -> Result<(), Ap
     if comment.deleted || comment.hidden || comment.pending {
         return Err(AppError::NotFound);
     }
-    let actor = identity.user.actor();
-    if !policy::can_participate(&actor) {
-        return Err(if actor.suspended {
-            AppError::Forbidden("error-suspended")
-        } else {
-            AppError::Forbidden("error-verify-first")
-        });
-    }
+    moderation::require_participation(&identity.user.actor())?;
     if comment.is_mine {
         return Err(AppError::Forbidden("error-report-own"));
     }
