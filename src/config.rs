@@ -27,6 +27,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "IDEABOX_TRUSTED_PROXIES",
     "IDEABOX_SESSION_IDLE_MINUTES",
     "IDEABOX_SESSION_MAX_HOURS",
+    "IDEABOX_BODY_TIMEOUT_SECS",
     "IDEABOX_MAX_CONCURRENT_HASHES",
     "IDEABOX_DEFAULT_LANGUAGE",
     "IDEABOX_TIMEZONE",
@@ -172,6 +173,9 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpNet>,
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
+    /// A request's body must arrive within this time of the request's start (408 otherwise),
+    /// so that a client trickling a body cannot hold a connection for as long as it likes.
+    pub body_timeout: std::time::Duration,
     pub max_concurrent_hashes: usize,
     pub default_language: Lang,
     pub timezone: chrono_tz::Tz,
@@ -362,6 +366,10 @@ impl RawSettings {
         let session_idle_minutes =
             self.ranged("IDEABOX_SESSION_IDLE_MINUTES", 12 * 60, 5, 60 * 24 * 30)?;
         let session_max_hours = self.ranged("IDEABOX_SESSION_MAX_HOURS", 24 * 7, 1, 24 * 90)?;
+        let body_timeout =
+            std::time::Duration::from_secs(
+                self.ranged("IDEABOX_BODY_TIMEOUT_SECS", 30, 1, 600)? as u64
+            );
         let max_concurrent_hashes =
             self.ranged("IDEABOX_MAX_CONCURRENT_HASHES", cpus as i64, 1, 64)? as usize;
         let default_language = match self.get("IDEABOX_DEFAULT_LANGUAGE") {
@@ -406,6 +414,7 @@ impl RawSettings {
             trusted_proxies,
             session_idle_minutes,
             session_max_hours,
+            body_timeout,
             max_concurrent_hashes,
             default_language,
             timezone,

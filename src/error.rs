@@ -29,6 +29,9 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("request body too large")]
     PayloadTooLarge,
+    /// The request's body did not arrive in time.
+    #[error("request body too slow")]
+    RequestTimeout,
     #[error("unsupported content type")]
     UnsupportedMediaType,
     #[error("rate limited")]
@@ -66,6 +69,7 @@ impl AppError {
             Self::MovedIdea(_) => "error-moved",
             Self::Validation(_) => "error-422",
             Self::PayloadTooLarge => "error-413",
+            Self::RequestTimeout => "error-408",
             Self::UnsupportedMediaType => "error-415",
             Self::RateLimited { .. } => "error-429",
             Self::Unavailable(_) => "error-503",
@@ -85,6 +89,7 @@ impl ResponseError for AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -21,6 +21,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::telemetry::request_log;
 use crate::web::anonymous_pages::serve_shared_pages;
+use crate::web::body_deadline::{is_timeout, limit_body_time};
 use crate::web::errors::{error_pages, security_headers};
 
 /// How often expired sessions, tokens and rate-limit windows are swept.
@@ -86,6 +87,7 @@ impl Application {
                 .wrap(from_fn(error_pages))
                 .wrap(Compress::default())
                 .wrap(from_fn(security_headers))
+                .wrap(from_fn(limit_body_time))
                 .wrap(from_fn(request_log))
                 .configure(crate::api::routes)
                 .configure(crate::web::routes)
@@ -142,6 +144,7 @@ fn form_config() -> web::FormConfig {
         .limit(FORM_BODY_LIMIT)
         .error_handler(|err: UrlencodedError, _: &HttpRequest| {
             let app = match err {
+                UrlencodedError::Payload(ref e) if is_timeout(e) => AppError::RequestTimeout,
                 UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge,
                 UrlencodedError::ContentType => AppError::UnsupportedMediaType,
                 _ => AppError::BadRequest("error-400"),

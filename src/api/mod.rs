@@ -26,6 +26,9 @@ pub fn json_config() -> web::JsonConfig {
         .limit(JSON_BODY_LIMIT)
         .error_handler(|err: JsonPayloadError, _req: &HttpRequest| {
             let app = match err {
+                JsonPayloadError::Payload(ref e) if crate::web::body_deadline::is_timeout(e) => {
+                    AppError::RequestTimeout
+                }
                 JsonPayloadError::Overflow { .. }
                 | JsonPayloadError::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
                 JsonPayloadError::ContentType => AppError::UnsupportedMediaType,

@@ -92,10 +92,13 @@ pub async fn verify_csrf(
         while let Some(chunk) = payload.next().await {
             let chunk = match chunk {
                 Ok(c) => c,
-                Err(_) => {
-                    return Ok(
-                        req.into_response(AppError::BadRequest("error-400").error_response())
-                    );
+                Err(err) => {
+                    let refusal = if crate::web::body_deadline::is_timeout(&err) {
+                        AppError::RequestTimeout
+                    } else {
+                        AppError::BadRequest("error-400")
+                    };
+                    return Ok(req.into_response(refusal.error_response()));
                 }
             };
             if body.len() + chunk.len() > FORM_BODY_LIMIT {

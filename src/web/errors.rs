@@ -90,6 +90,7 @@ fn default_message(status: StatusCode) -> &'static str {
         403 => "error-403",
         404 => "error-404",
         405 => "error-405",
+        408 => "error-408",
         409 => "error-409",
         413 => "error-413",
         415 => "error-415",

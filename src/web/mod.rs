@@ -5,6 +5,7 @@ pub mod admin_consultations;
 pub mod admin_users;
 pub mod anonymous_pages;
 pub mod auth_pages;
+pub mod body_deadline;
 pub mod charts;
 pub mod comments;
 pub mod consultations;

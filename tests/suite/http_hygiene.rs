@@ -245,3 +245,53 @@ async fn health_check_turns_503_when_the_database_is_gone() {
         .await;
     assert_eq!(status, 503, "{body}");
 }
+
+#[tokio::test]
+async fn a_body_that_does_not_arrive_in_time_is_refused_with_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(TestOptions {
+        pairs: vec![("IDEABOX_BODY_TIMEOUT_SECS", "1".to_owned())],
+        ..Default::default()
+    })
+    .await;
+    let address = app.url("").trim_start_matches("http://").to_owned();
+    let api = "POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+               Content-Length: 200\r\n\r\n{\"email\":\"slow@example.jp\"";
+    // A browser's form: same origin, with its CSRF cookie; the token would come in the body.
+    let form = format!(
+        "POST /register HTTP/1.1\r\nHost: x\r\nOrigin: http://{address}\r\n\
+         Cookie: ideabox_csrf={}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: 200\r\n\r\nemail=slow%40example.jp",
+        "t".repeat(43)
+    );
+    for (what, request) in [("JSON", api), ("form", form.as_str())] {
+        let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+        socket.write_all(request.as_bytes()).await.unwrap();
+        // The rest of the body never comes.
+        let started = std::time::Instant::now();
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            socket.read_to_end(&mut answer),
+        )
+        .await;
+        assert!(read.is_ok(), "{what}: answered and closed, not held open");
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{what}: {answer}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{what}: cut at the deadline"
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM users"), 0, "nothing stored");
+    // A body that arrives in time is read as ever.
+    let (status, _, _) = app
+        .api()
+        .post(
+            "/api/v1/users",
+            &serde_json::json!({"email": "quick@example.jp", "display_name": "Quick", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 201);
+}

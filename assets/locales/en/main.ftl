@@ -71,6 +71,7 @@ error-403 = You do not have permission to do this.
 error-404 = We could not find the page you were looking for. Check the address, or start again from the home page.
 error-405 = This address does not accept that kind of request.
 error-409 = This conflicts with the current state. Reload and try again.
+error-408 = What you sent did not arrive in time. Please try again.
 error-413 = What you sent is too large.
 error-415 = This content type is not supported.
 error-422 = Some of the information is not valid.
