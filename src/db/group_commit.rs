@@ -189,15 +189,7 @@ mod tests {
     }
 
     fn scratch_db(name: &str) -> Db {
-        let dir = std::env::temp_dir().join(format!("ideabox-gc-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let settings = crate::config::RawSettings::from_pairs([(
-            "IDEABOX_DATABASE_URL",
-            format!("sqlite://{}", dir.join("t.db").display()),
-        )])
-        .validate()
-        .unwrap();
-        let db = Db::connect(&settings).unwrap();
+        let db = crate::db::scratch_sqlite(&format!("gc-{name}"));
         db.write_sync(|c| {
             c.batch_execute("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")?;
             Ok(())

@@ -10,6 +10,20 @@ pub mod models;
 pub mod schema;
 pub mod search;
 
+/// A fresh SQLite database in the temp folder, for unit tests that need a real one.
+#[cfg(test)]
+pub fn scratch_sqlite(name: &str) -> Db {
+    let dir = std::env::temp_dir().join(format!("ideabox-unit-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let settings = crate::config::RawSettings::from_pairs([(
+        "IDEABOX_DATABASE_URL",
+        format!("sqlite://{}", dir.join("t.db").display()),
+    )])
+    .validate()
+    .expect("scratch settings");
+    Db::connect(&settings).expect("scratch database")
+}
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;

@@ -165,16 +165,7 @@ mod tests {
     use super::*;
 
     fn scratch_db(name: &str) -> Db {
-        let dir =
-            std::env::temp_dir().join(format!("ideabox-counts-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let settings = crate::config::RawSettings::from_pairs([(
-            "IDEABOX_DATABASE_URL",
-            format!("sqlite://{}", dir.join("t.db").display()),
-        )])
-        .validate()
-        .unwrap();
-        let db = Db::connect(&settings).unwrap();
+        let db = crate::db::scratch_sqlite(&format!("counts-{name}"));
         db.migrate().unwrap();
         db
     }
