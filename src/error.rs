@@ -142,9 +142,19 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(kind, info) if is_storage_failure(info.message()) => {
                 Self::Unavailable(format!("{kind:?}: {}", info.message()))
             }
+            // PostgreSQL refuses text holding a NUL character, wherever it came from (a
+            // login name, a search, a form field): the input is wrong, not the server.
+            Error::DatabaseError(_, info) if is_unstorable_text(info.message()) => {
+                Self::BadRequest("error-400")
+            }
             other => Self::Internal(anyhow::Error::new(other)),
         }
     }
+}
+
+/// The message by which PostgreSQL refuses a text value it cannot hold (`0x00`).
+fn is_unstorable_text(message: &str) -> bool {
+    message.contains("invalid byte sequence for encoding")
 }
 
 /// Messages by which SQLite and PostgreSQL report that storage, not the query, failed.

@@ -295,3 +295,31 @@ async fn a_body_that_does_not_arrive_in_time_is_refused_with_408() {
         .await;
     assert_eq!(status, 201);
 }
+
+/// Found by fuzzing: PostgreSQL refuses text holding a NUL character, and the login form
+/// answered 500 there.
+#[tokio::test]
+async fn a_nul_character_in_any_text_is_a_400_not_a_500() {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    let res = browser
+        .submit(
+            "/login",
+            "/login",
+            &[("email", "a\0@example.jp"), ("password", PASSWORD)],
+        )
+        .await;
+    assert!(res.status().is_client_error(), "login: {}", res.status());
+    let (status, _, _) = app
+        .api()
+        .post(
+            "/api/v1/users",
+            &serde_json::json!({"email": "b\u{0}@example.jp", "display_name": "B\u{0}", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert!((400..500).contains(&status), "registration: {status}");
+    let res = browser.get("/search?q=%00%E4%BA%A4%E9%80%9A").await;
+    assert!(res.status().as_u16() < 500, "search: {}", res.status());
+    assert_eq!(app.count("SELECT COUNT(*) FROM users"), 0);
+}
