@@ -172,6 +172,19 @@ pub fn require_participation(actor: &policy::Actor) -> Result<(), AppError> {
     }
 }
 
+/// Who may report what: an item everyone can see, not one's own, by someone who may take
+/// part. The report page asks before showing its form; `report` asks again when it is sent.
+pub fn check_reportable(actor: &policy::Actor, visible: bool, own: bool) -> Result<(), AppError> {
+    if !visible {
+        return Err(AppError::NotFound);
+    }
+    require_participation(actor)?;
+    if own {
+        return Err(AppError::Forbidden("error-report-own"));
+    }
+    Ok(())
+}
+
 /// A citizen reports an idea or comment: once per person, never their own.
 pub async fn report(
     state: &AppState,
@@ -201,12 +214,11 @@ pub async fn report(
         .write(move |c| {
             let info = load_target(c, target)?;
             let consultation = consultations::find(c, info.consultation_id)?;
-            if !visible_to(&consultation, Some(&actor)) || info.visibility != Visibility::Visible {
-                return Err(AppError::NotFound);
-            }
-            if info.author_id == user {
-                return Err(AppError::Forbidden("error-report-own"));
-            }
+            check_reportable(
+                &actor,
+                visible_to(&consultation, Some(&actor)) && info.visibility == Visibility::Visible,
+                info.author_id == user,
+            )?;
             let fresh = rows::insert_report(
                 c,
                 &NewReport {

@@ -278,19 +278,15 @@ fn comment_on_idea_page(idea: i64, comment: i64, cursor: Option<i64>) -> String 
     )
 }
 
-/// Refuses the report page for a comment the reader could not report, as the idea page
-/// offers no link to it and the service would refuse the report: 404 when the comment is
-/// deleted, hidden or awaiting approval; 403 for one's own comment or without the right to
-/// take part. The service still decides when the report is sent.
+/// Refuses the report page for a comment the reader could not report (the idea page offers
+/// no link to it): by the service's rule, 404 when the comment is deleted, hidden or awaiting
+/// approval, 403 for one's own comment or without the right to take part.
 fn check_reportable(identity: &Identity, comment: &CommentView) -> Result<(), AppError> {
-    if comment.deleted || comment.hidden || comment.pending {
-        return Err(AppError::NotFound);
-    }
-    moderation::require_participation(&identity.user.actor())?;
-    if comment.is_mine {
-        return Err(AppError::Forbidden("error-report-own"));
-    }
-    Ok(())
+    moderation::check_reportable(
+        &identity.user.actor(),
+        !(comment.deleted || comment.hidden || comment.pending),
+        comment.is_mine,
+    )
 }
 
 /// The report form of a comment as it was sent, shown again with its errors.
