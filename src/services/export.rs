@@ -258,7 +258,7 @@ struct IdeaOut {
 
 /// The next batch of ideas for an export, in id order after `after`.
 fn idea_batch(conn: &mut AnyConnection, plan: &Plan, after: i64) -> QueryResult<Vec<IdeaOut>> {
-    use crate::db::schema::{idea_tags, ideas};
+    use crate::db::schema::ideas;
     let filter = &plan.filter;
     let mut query = ideas::table
         .filter(ideas::consultation_id.eq(plan.consultation.id))
@@ -276,13 +276,7 @@ fn idea_batch(conn: &mut AnyConnection, plan: &Plan, after: i64) -> QueryResult<
         query = query.filter(ideas::section_key.eq(section.clone()));
     }
     if let Some(tag) = filter.tag_id {
-        query = query.filter(
-            ideas::id.eq_any(
-                idea_tags::table
-                    .filter(idea_tags::tag_id.eq(tag))
-                    .select(idea_tags::idea_id),
-            ),
-        );
+        query = query.filter(ideas::id.eq_any(crate::db::models::tags::tagged(tag)));
     }
     match filter.response_status.as_deref() {
         None => {}

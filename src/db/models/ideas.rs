@@ -246,13 +246,7 @@ pub fn list(
         query = query.filter(ideas::section_key.eq(section.clone()));
     }
     if let Some(tag) = filter.tag_id {
-        query = query.filter(
-            ideas::id.eq_any(
-                idea_tags::table
-                    .filter(idea_tags::tag_id.eq(tag))
-                    .select(idea_tags::idea_id),
-            ),
-        );
+        query = query.filter(ideas::id.eq_any(crate::db::models::tags::tagged(tag)));
     }
     if let Some(status) = &filter.response_status {
         query = query.filter(ideas::response_status.eq(status.clone()));

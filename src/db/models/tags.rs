@@ -116,11 +116,21 @@ pub fn list_with_counts(
         .collect())
 }
 
-pub fn ideas_with(conn: &mut AnyConnection, tag: i64) -> QueryResult<Vec<i64>> {
+/// The ids of the ideas carrying a tag, as a subquery (`ideas::id.eq_any(tagged(tag))`), for
+/// queries that filter ideas by tag.
+pub fn tagged(
+    tag: i64,
+) -> diesel::dsl::Select<
+    diesel::dsl::Filter<idea_tags::table, diesel::dsl::Eq<idea_tags::tag_id, i64>>,
+    idea_tags::idea_id,
+> {
     idea_tags::table
         .filter(idea_tags::tag_id.eq(tag))
         .select(idea_tags::idea_id)
-        .load(conn)
+}
+
+pub fn ideas_with(conn: &mut AnyConnection, tag: i64) -> QueryResult<Vec<i64>> {
+    tagged(tag).load(conn)
 }
 
 /// Of `ids`, those that are ideas of `consultation`.
