@@ -1,4 +1,6 @@
-//! Command line: `serve` (default), `migrate`, `user create|set-role`, `demo`.
+//! Command line: `serve` (default), `migrate`, `user create|set-role`, `demo`, `import`.
+
+mod import;
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -8,10 +10,11 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use crate::config::{RawSettings, Settings};
+use crate::dev::{demo, load_data};
 use crate::domain::role::Role;
-use crate::services::{bulk_demo, demo, users_admin};
+use crate::http::state::AppState;
+use crate::services::users_admin;
 use crate::startup::Application;
-use crate::state::AppState;
 
 /// IdeaBox — public consultation on draft plans.
 #[derive(Parser)]
@@ -36,6 +39,11 @@ enum Command {
     /// Load demo data (idempotent) and print the demo accounts created. With `--ideas`, also
     /// build the large `load-test` consultation used by the load benchmarks.
     Demo(DemoArgs),
+    /// Import files of submissions (CSV, .eml, mbox) into a consultation, as one background
+    /// job per file run by this command, and print each file's result: the count imported,
+    /// or every bad record with its line, field and reason (then nothing of that file is
+    /// imported and the exit status is 1).
+    Import(import::ImportArgs),
 }
 
 #[derive(clap::Args)]
@@ -111,7 +119,15 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    crate::telemetry::init(&settings.log_filter, settings.log_format);
+    let quiet_by_default = matches!(cli.command, Some(Command::Import(_)))
+        && std::env::var_os("IDEABOX_LOG").is_none();
+    // An import prints its own progress; info lines would break the progress line.
+    let log_filter = if quiet_by_default {
+        "warn"
+    } else {
+        settings.log_filter.as_str()
+    };
+    crate::telemetry::init(log_filter, settings.log_format);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(settings),
@@ -120,6 +136,9 @@ pub fn main() -> ExitCode {
         }
         Command::Demo(args) => {
             with_state(settings).and_then(|(rt, state)| rt.block_on(run_demo(&state, args)))
+        }
+        Command::Import(args) => {
+            with_state(settings).and_then(|(rt, state)| rt.block_on(import::run(&state, args)))
         }
     };
     match result {
@@ -238,6 +257,12 @@ async fn run_demo(state: &AppState, args: DemoArgs) -> anyhow::Result<()> {
             report.created_ideas
         );
     }
+    if report.created_submissions > 0 {
+        println!(
+            "demo submissions: {} letters and mails by post, email and fax, grouped into {} campaign(s)",
+            report.created_submissions, report.campaigns
+        );
+    }
     for (role, email, password) in &report.new_accounts {
         println!("{role:<9} {email}  password: {password}   (shown once)");
     }
@@ -247,17 +272,17 @@ async fn run_demo(state: &AppState, args: DemoArgs) -> anyhow::Result<()> {
         );
     }
     if let Some(ideas) = args.ideas {
-        let size = bulk_demo::Size {
+        let size = load_data::Size {
             users: args.users,
             ideas,
             comments: args.comments,
             votes: args.votes,
         };
-        let credentials = bulk_demo::Credentials {
+        let credentials = load_data::Credentials {
             api_tokens: args.api_tokens.is_some(),
             sessions: args.sessions.is_some(),
         };
-        let report = bulk_demo::load(state, size, credentials)
+        let report = load_data::load(state, size, credentials)
             .await
             .map_err(describe)?;
         if let (Some(path), true) = (&args.api_tokens, report.created) {
@@ -279,7 +304,7 @@ async fn run_demo(state: &AppState, args: DemoArgs) -> anyhow::Result<()> {
         if report.created {
             println!(
                 "consultation {}: created with {} people, {ideas} ideas, {} comments, {} votes in {:.1} s",
-                bulk_demo::BULK_CONSULTATION,
+                load_data::BULK_CONSULTATION,
                 args.users,
                 args.comments,
                 args.votes,
@@ -295,7 +320,7 @@ async fn run_demo(state: &AppState, args: DemoArgs) -> anyhow::Result<()> {
         } else {
             println!(
                 "consultation {}: already present",
-                bulk_demo::BULK_CONSULTATION
+                load_data::BULK_CONSULTATION
             );
         }
     }

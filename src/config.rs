@@ -28,6 +28,8 @@ pub const SETTING_KEYS: &[&str] = &[
     "IDEABOX_SESSION_IDLE_MINUTES",
     "IDEABOX_SESSION_MAX_HOURS",
     "IDEABOX_BODY_TIMEOUT_SECS",
+    "IDEABOX_IMPORT_MAX_MB",
+    "IDEABOX_IMPORT_TIMEOUT_SECS",
     "IDEABOX_MAX_CONCURRENT_HASHES",
     "IDEABOX_DEFAULT_LANGUAGE",
     "IDEABOX_TIMEZONE",
@@ -176,6 +178,11 @@ pub struct Settings {
     /// A request's body must arrive within this time of the request's start (408 otherwise),
     /// so that a client trickling a body cannot hold a connection for as long as it likes.
     pub body_timeout: std::time::Duration,
+    /// The largest file of submissions an import takes.
+    pub import_max_bytes: u64,
+    /// An import's upload must have arrived within this time (a large file takes longer
+    /// than any other body).
+    pub import_timeout: std::time::Duration,
     pub max_concurrent_hashes: usize,
     pub default_language: Lang,
     pub timezone: chrono_tz::Tz,
@@ -370,6 +377,14 @@ impl RawSettings {
             std::time::Duration::from_secs(
                 self.ranged("IDEABOX_BODY_TIMEOUT_SECS", 30, 1, 600)? as u64
             );
+        let import_max_bytes =
+            self.ranged("IDEABOX_IMPORT_MAX_MB", 128, 1, 2048)? as u64 * 1024 * 1024;
+        let import_timeout = std::time::Duration::from_secs(self.ranged(
+            "IDEABOX_IMPORT_TIMEOUT_SECS",
+            900,
+            30,
+            7200,
+        )? as u64);
         let max_concurrent_hashes =
             self.ranged("IDEABOX_MAX_CONCURRENT_HASHES", cpus as i64, 1, 64)? as usize;
         let default_language = match self.get("IDEABOX_DEFAULT_LANGUAGE") {
@@ -415,6 +430,8 @@ impl RawSettings {
             session_idle_minutes,
             session_max_hours,
             body_timeout,
+            import_max_bytes,
+            import_timeout,
             max_concurrent_hashes,
             default_language,
             timezone,

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
 use crate::domain::fields::FieldErrors;
+use crate::domain::policy::Denied;
 
 /// Everything a request can fail with, mapped to one status each.
 #[derive(Debug, thiserror::Error)]
@@ -189,6 +190,35 @@ impl From<diesel::r2d2::PoolError> for AppError {
 impl From<diesel::r2d2::Error> for AppError {
     fn from(err: diesel::r2d2::Error) -> Self {
         Self::Unavailable(format!("database connection: {err}"))
+    }
+}
+
+/// The one place a refusal of the policy becomes an HTTP answer.
+impl From<Denied> for AppError {
+    fn from(denied: Denied) -> Self {
+        match denied {
+            Denied::SignedOut => Self::Unauthorized,
+            Denied::Unverified => Self::Forbidden("error-verify-first"),
+            Denied::Suspended => Self::Forbidden("error-suspended"),
+            Denied::NotStaff
+            | Denied::NotModerator
+            | Denied::NotDrafter
+            | Denied::NotAdmin
+            | Denied::NotCitizen => Self::Forbidden("error-403"),
+            Denied::NotOpen => Self::Forbidden("error-consultation-closed"),
+            // Not shown to this person: the same answer as for something that does not exist.
+            Denied::Invisible => Self::NotFound,
+            Denied::Hidden => Self::Forbidden("error-idea-hidden"),
+            Denied::Locked => Self::Forbidden("error-idea-locked"),
+            Denied::Merged { into } => Self::MovedIdea(into),
+            Denied::Withdrawn => Self::Forbidden("error-idea-withdrawn"),
+            Denied::OwnIdea => Self::Forbidden("error-vote-own-idea"),
+            Denied::OwnReport => Self::Forbidden("error-report-own"),
+            Denied::OwnContent => Self::Forbidden("error-moderate-own"),
+            Denied::NotAuthor => Self::Forbidden("error-not-author"),
+            Denied::WindowClosed => Self::Forbidden("error-edit-window-closed"),
+            Denied::LastAdmin => Self::Conflict("error-last-admin"),
+        }
     }
 }
 

@@ -151,7 +151,8 @@ mod tests {
         );
         keys.extend(crate::services::export::IDEA_COLUMNS.map(|c| format!("export-col-{c}")));
         keys.extend(
-            crate::services::ideas::RESPONSE_STATUSES.map(|s| format!("response-status-{s}")),
+            crate::domain::response_status::ResponseStatus::NAMES
+                .map(|s| format!("response-status-{s}")),
         );
         let mut missing = Vec::new();
         for key in keys {

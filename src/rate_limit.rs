@@ -26,6 +26,14 @@ pub const LOGIN_FAILURES_PER_IP: Limit = Limit {
     max: 50,
     window_secs: 900,
 };
+/// Failed logins from one browser that signed in to the account before (a known device): it
+/// does not share the account's and the address's allowances, which anyone can use up, but
+/// has its own, as strict as an account's, so a stolen cookie guesses no faster.
+pub const LOGIN_FAILURES_PER_DEVICE: Limit = Limit {
+    name: "login-device",
+    max: 10,
+    window_secs: 900,
+};
 pub const REGISTER_PER_IP: Limit = Limit {
     name: "register-ip",
     max: 20,
@@ -154,7 +162,9 @@ impl RateLimiter {
         let (start, retry_after) = window(limit, Self::now());
         let hits = self
             .db
-            .write(move |c| Ok(rate_limits::increment(c, limit.name, &key_hash, start)?))
+            .write_bookkeeping(move |c| {
+                Ok(rate_limits::increment(c, limit.name, &key_hash, start)?)
+            })
             .await?;
         if hits > limit.max {
             tracing::warn!(limit = limit.name, "rate limit reached");
@@ -187,9 +197,9 @@ impl RateLimiter {
         let key_hash = hash_key(limit.name, key);
         let (start, _) = window(limit, Self::now());
         self.db
-            .write(
-                move |c| Ok(rate_limits::increment(c, limit.name, &key_hash, start).map(|_| ())?),
-            )
+            .write_bookkeeping(move |c| {
+                Ok(rate_limits::increment(c, limit.name, &key_hash, start).map(|_| ())?)
+            })
             .await
     }
 
@@ -197,7 +207,9 @@ impl RateLimiter {
     pub async fn clear(&self, limit: Limit, key: &str) -> Result<(), AppError> {
         let key_hash = hash_key(limit.name, key);
         self.db
-            .write(move |c| Ok(rate_limits::clear(c, limit.name, &key_hash).map(|_| ())?))
+            .write_bookkeeping(move |c| {
+                Ok(rate_limits::clear(c, limit.name, &key_hash).map(|_| ())?)
+            })
             .await
     }
 }
@@ -205,7 +217,7 @@ impl RateLimiter {
 /// Deletes windows older than a day (run by the housekeeping task).
 pub fn purge_old(db: &Db) -> Result<usize, AppError> {
     let cutoff = chrono::Utc::now().timestamp() - 86_400;
-    db.write_sync(|c| Ok(rate_limits::purge_before(c, cutoff)?))
+    db.write_bookkeeping_sync(|c| Ok(rate_limits::purge_before(c, cutoff)?))
 }
 
 #[cfg(test)]

@@ -10,19 +10,19 @@ use actix_web::{App, HttpRequest, HttpServer, web};
 use lettre::message::Mailbox;
 use tokio::sync::watch;
 
-use crate::auth::csrf::{FORM_BODY_LIMIT, verify_csrf};
-use crate::auth::identity::authenticate;
 use crate::config::Settings;
 use crate::db::models::{email_tokens, sessions};
 use crate::db::now;
 use crate::email::mailer::Mailer;
 use crate::email::outbox;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::http::body_deadline::{is_timeout, limit_body_time};
+use crate::http::csrf::FORM_BODY_LIMIT;
+use crate::http::page_cache::SharedPages;
+use crate::http::security_headers::security_headers;
+use crate::http::state::AppState;
+use crate::services::jobs;
 use crate::telemetry::request_log;
-use crate::web::anonymous_pages::serve_shared_pages;
-use crate::web::body_deadline::{is_timeout, limit_body_time};
-use crate::web::errors::{error_pages, security_headers};
 
 /// How often expired sessions, tokens and rate-limit windows are swept.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
@@ -68,30 +68,34 @@ impl Application {
             state.mail.clone(),
             stopped.clone(),
         ));
+        tokio::spawn(jobs::run_worker(
+            state.services.clone(),
+            crate::services::job_handlers::all(),
+            state.jobs.clone(),
+            stopped.clone(),
+        ));
         tokio::spawn(housekeeping(state.clone(), stopped));
 
         let data = web::Data::new(state.clone());
+        let shared_pages = web::Data::new(SharedPages::new(&state)?);
         let workers = state.settings.workers;
         let blocking_threads = state.settings.database_pool_size as usize + 4;
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .app_data(shared_pages.clone())
                 .app_data(form_config())
                 .app_data(web::PayloadConfig::new(FORM_BODY_LIMIT))
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))
-                .wrap(from_fn(verify_csrf))
-                // Inside `authenticate`: which readers share a page depends on who they are.
-                .wrap(from_fn(serve_shared_pages))
-                .wrap(from_fn(authenticate))
-                .wrap(from_fn(error_pages))
+                // The API and the HTML site bring their own authentication, CSRF and error
+                // bodies (`api::scope`, `web::scope`); these layers serve both.
                 .wrap(Compress::default())
                 .wrap(from_fn(security_headers))
                 .wrap(from_fn(limit_body_time))
                 .wrap(from_fn(request_log))
-                .configure(crate::api::routes)
-                .configure(crate::web::routes)
-                .default_service(web::to(not_found))
+                .service(crate::api::scope())
+                .service(crate::web::scope())
         })
         .workers(workers)
         // Blocking work is database work (bounded by the pool), password hashing (bounded by
@@ -135,10 +139,6 @@ impl Application {
     }
 }
 
-async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
-    Err(AppError::NotFound)
-}
-
 fn form_config() -> web::FormConfig {
     web::FormConfig::default()
         .limit(FORM_BODY_LIMIT)
@@ -172,10 +172,15 @@ async fn housekeeping(state: AppState, mut stopped: watch::Receiver<bool>) {
         let result = crate::db::run_blocking(move || {
             let at = now();
             let idle_since = at - chrono::Duration::minutes(st.settings.session_idle_minutes);
-            let swept = st.db.write_sync(|c| {
+            // Expired rows are shown nowhere: their removal leaves kept values fresh.
+            let swept = st.db.write_bookkeeping_sync(|c| {
                 let sessions = sessions::delete_stale(c, at, idle_since)?;
                 let tokens = email_tokens::delete_expired(c, at - chrono::Duration::days(7))?;
-                Ok(sessions + tokens)
+                let devices = crate::db::models::known_devices::purge_before(
+                    c,
+                    at - chrono::Duration::days(crate::services::credentials::KNOWN_DEVICE_DAYS),
+                )?;
+                Ok(sessions + tokens + devices)
             })?;
             Ok(swept + crate::rate_limit::purge_old(&st.db)?)
         })

@@ -204,3 +204,72 @@
     });
   });
 })();
+
+// Importing submissions: the file goes to the API as it is (no form encoding, so a 100 MB
+// file is streamed, not copied), with the page's CSRF token; then the job's page follows it.
+(function () {
+  "use strict";
+  var form = document.getElementById("import-form");
+  if (!form || !window.XMLHttpRequest) return;
+  var status = form.querySelector(".upload-status");
+  var bar = form.querySelector("#upload-progress");
+  var message = form.querySelector(".upload-message");
+  var types = { csv: "text/csv", eml: "message/rfc822", mbox: "application/mbox" };
+  function say(text) { status.hidden = false; message.textContent = text; }
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var file = form.querySelector("#field-file").files[0];
+    if (!file) { say(form.getAttribute("data-msg-type")); return; }
+    var ext = (file.name.split(".").pop() || "").toLowerCase();
+    var type = types[ext];
+    if (!type) { say(form.getAttribute("data-msg-type")); return; }
+    if (file.size > Number(form.getAttribute("data-max-bytes"))) { say(form.getAttribute("data-msg-too-large")); return; }
+    var url = form.getAttribute("data-upload-url");
+    var channel = form.querySelector("#field-channel").value;
+    if (channel) url += "?channel=" + encodeURIComponent(channel);
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.setRequestHeader("Content-Type", type);
+    xhr.setRequestHeader("X-CSRF-Token", form.getAttribute("data-csrf"));
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) bar.value = Math.round(e.loaded * 100 / e.total);
+    });
+    xhr.addEventListener("load", function () {
+      var body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
+      if (xhr.status === 202 && body && body.job) {
+        window.location.assign("/jobs/" + encodeURIComponent(body.job.id));
+      } else {
+        say((body && (body.detail || body.title)) || form.getAttribute("data-msg-failed"));
+      }
+    });
+    xhr.addEventListener("error", function () { say(form.getAttribute("data-msg-failed")); });
+    say(form.getAttribute("data-msg-uploading"));
+    xhr.send(file);
+  });
+})();
+
+// A job's page: its progress bar follows the job until it ends, then the page shows the result.
+(function () {
+  "use strict";
+  var box = document.getElementById("job-status");
+  if (!box || !window.fetch || box.getAttribute("data-finished") === "true") return;
+  var bar = box.querySelector("progress");
+  var text = box.querySelector(".job-progress-text");
+  var template = box.getAttribute("data-progress-template") || "";
+  function poll() {
+    fetch(box.getAttribute("data-job-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (job) {
+        if (!job) return;
+        var done = job.progress.done, total = job.progress.total;
+        if (total > 0) bar.value = Math.min(100, Math.round(done * 100 / total));
+        text.textContent = template.replace("__D__", String(done)).replace("__T__", String(total));
+        if (job.status === "done" || job.status === "failed") window.location.reload();
+        else window.setTimeout(poll, 1000);
+      })
+      .catch(function () { window.setTimeout(poll, 3000); });
+  }
+  window.setTimeout(poll, 1000);
+})();

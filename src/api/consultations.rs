@@ -5,10 +5,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::api::schema::{Consultation, ConsultationItem, Organisation, Page, Problem};
-use crate::auth::identity::{MaybeUser, SignedIn};
 use crate::error::AppError;
+use crate::http::identity::{MaybeUser, SignedIn};
+use crate::http::state::AppState;
 use crate::services::consultations::{self, ConsultationInput, OrganisationInput};
-use crate::state::AppState;
 
 /// Every organisation (ministry or agency).
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "consultations",

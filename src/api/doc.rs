@@ -4,7 +4,9 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{consultations, drafting, ideas, me, moderation, search, tokens, users};
+use crate::api::{
+    consultations, drafting, ideas, me, moderation, search, submissions, tokens, users,
+};
 
 /// Declares bearer-token authentication.
 struct BearerAuth;
@@ -126,6 +128,12 @@ impl Modify for ProblemContentType {
         drafting::get_report,
         drafting::export_file,
         drafting::open_data,
+        submissions::record,
+        submissions::import,
+        submissions::job,
+        submissions::campaign_list,
+        submissions::regroup,
+        submissions::decide,
     ),
     modifiers(&BearerAuth, &ProblemContentType),
     tags(
@@ -137,6 +145,7 @@ impl Modify for ProblemContentType {
         (name = "moderation", description = "Reports, moderation actions, merges, suspensions, the queue and log"),
         (name = "tags", description = "Tags per consultation"),
         (name = "search", description = "Full-text search over ideas and comments"),
+        (name = "submissions", description = "Submissions received by email, post, fax or at events; imports, jobs and the campaign ledger"),
         (name = "drafting", description = "Official responses, the disposition table, the report, exports and open data")
     )
 )]

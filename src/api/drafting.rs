@@ -7,13 +7,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::schema::{Problem, Response};
-use crate::auth::identity::{MaybeUser, SignedIn};
+use crate::domain::ids::{IdeaId, ResponseId};
 use crate::error::AppError;
+use crate::http::identity::{MaybeUser, SignedIn};
+use crate::http::lang::RequestLang;
+use crate::http::state::AppState;
 use crate::services::export::{self, ExportQuery};
-use crate::services::report;
 use crate::services::responses::{self, Group, ResponseInput, RowInput};
-use crate::state::AppState;
-use crate::web::page::PageContext;
+use crate::services::summary_report;
 
 /// An answer: `status` is received, under_review, adopted, partly_adopted, not_adopted,
 /// already_in_plan or out_of_scope; `section` names the plan section it changed;
@@ -55,7 +56,7 @@ pub async fn respond_to_idea(
     let view = responses::respond_to_idea(
         &state,
         &identity,
-        path.into_inner(),
+        IdeaId(path.into_inner()),
         body.into_inner().into(),
     )
     .await?;
@@ -70,6 +71,8 @@ pub struct GroupResponseBody {
     /// The group: every visible idea pointing at this section.
     group_section: Option<String>,
     ideas: Option<Vec<i64>>,
+    /// The group: every visible submission of this campaign.
+    campaign: Option<i64>,
     #[serde(default)]
     status: String,
     #[serde(default)]
@@ -92,10 +95,11 @@ pub async fn respond_to_group(
     body: web::Json<GroupResponseBody>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
-    let group = match (body.tag, body.group_section, body.ideas) {
-        (Some(tag), None, None) => Group::Tag(tag),
-        (None, Some(section), None) => Group::Section(section),
-        (None, None, Some(ids)) => Group::Selection(ids),
+    let group = match (body.tag, body.group_section, body.ideas, body.campaign) {
+        (Some(tag), None, None, None) => Group::Tag(tag),
+        (None, Some(section), None, None) => Group::Section(section),
+        (None, None, Some(ids), None) => Group::Selection(ids),
+        (None, None, None, Some(campaign)) => Group::Campaign(campaign),
         _ => return Err(AppError::validation("group", "error-group-invalid")),
     };
     let input = ResponseInput {
@@ -137,7 +141,7 @@ pub async fn publish_one(
     SignedIn(identity): SignedIn,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    responses::publish_one(&state, &identity, path.into_inner()).await?;
+    responses::publish_one(&state, &identity, ResponseId(path.into_inner())).await?;
     Ok(HttpResponse::Ok().json(Published { published: 1 }))
 }
 
@@ -218,7 +222,7 @@ pub async fn get_report(
     MaybeUser(viewer): MaybeUser,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let report = report::report(&state, viewer.map(|v| v.user.actor()), &path).await?;
+    let report = summary_report::report(&state, viewer.map(|v| v.user.actor()), &path).await?;
     Ok(HttpResponse::Ok()
         .insert_header((CACHE_CONTROL, "no-store"))
         .json(report))
@@ -254,7 +258,7 @@ fn download(
 #[tracing::instrument(skip_all)]
 pub async fn export_file(
     state: web::Data<AppState>,
-    page: PageContext,
+    RequestLang(lang): RequestLang,
     SignedIn(identity): SignedIn,
     path: web::Path<String>,
     query: web::Query<ExportQuery>,
@@ -264,7 +268,7 @@ pub async fn export_file(
         Some(&identity),
         &path,
         query.into_inner(),
-        page.lang,
+        lang,
         false,
     )
     .await?;
@@ -287,7 +291,7 @@ pub struct OpenDataQuery {
 #[tracing::instrument(skip_all)]
 pub async fn open_data(
     state: web::Data<AppState>,
-    page: PageContext,
+    RequestLang(lang): RequestLang,
     MaybeUser(viewer): MaybeUser,
     path: web::Path<String>,
     query: web::Query<OpenDataQuery>,
@@ -296,7 +300,7 @@ pub async fn open_data(
         format: query.into_inner().format,
         ..Default::default()
     };
-    let plan = export::plan(&state, viewer.as_ref(), &path, query, page.lang, true).await?;
+    let plan = export::plan(&state, viewer.as_ref(), &path, query, lang, true).await?;
     let rx = export::stream(state.db.clone(), plan.clone());
     Ok(download(&plan, rx))
 }

@@ -5,13 +5,14 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::api::schema::{Comment, Idea, IdeaFull, Page, Problem, SimilarIdea, Vote};
-use crate::auth::identity::{MaybeUser, SignedIn};
 use crate::domain::content::VoteValue;
+use crate::domain::ids::{CommentId, IdeaId};
 use crate::error::AppError;
+use crate::http::identity::{MaybeUser, SignedIn};
+use crate::http::lang::RequestLang;
+use crate::http::state::AppState;
 use crate::services::ideas::{self, IdeaInput, ListQuery};
 use crate::services::{comments, votes};
-use crate::state::AppState;
-use crate::web::page::PageContext;
 
 /// A consultation's ideas, one page at a time (keyset pagination: every page costs the same).
 #[utoipa::path(get, path = "/api/v1/consultations/{slug}/ideas", tag = "ideas",
@@ -59,7 +60,7 @@ pub struct IdeaBody {
 #[tracing::instrument(skip_all)]
 pub async fn create(
     state: web::Data<AppState>,
-    page: PageContext,
+    RequestLang(lang): RequestLang,
     SignedIn(identity): SignedIn,
     path: web::Path<String>,
     body: web::Json<IdeaBody>,
@@ -69,7 +70,7 @@ pub async fn create(
         body: &body.body,
         section: body.section.as_deref(),
     };
-    let detail = ideas::post(&state, &identity, &path, input, page.lang).await?;
+    let detail = ideas::post(&state, &identity, &path, input, lang).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/ideas/{}", detail.summary.id)))
         .json(IdeaFull::from(&detail)))
@@ -95,7 +96,7 @@ pub async fn get(
     query: web::Query<CommentsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let detail = match ideas::get(&state, viewer.as_ref(), id).await {
+    let detail = match ideas::get(&state, viewer.as_ref(), IdeaId(id)).await {
         // A merged idea's API address moves like its page does.
         Err(AppError::MovedIdea(into)) => {
             return Ok(HttpResponse::MovedPermanently()
@@ -107,7 +108,7 @@ pub async fn get(
     let page = comments::page(
         &state,
         viewer.as_ref(),
-        id,
+        IdeaId(id),
         query.cursor.as_deref(),
         query.limit.as_deref(),
     )
@@ -140,7 +141,7 @@ pub async fn update(
     patch: web::Json<IdeaPatch>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let current = ideas::get(&state, Some(&identity), id).await?;
+    let current = ideas::get(&state, Some(&identity), IdeaId(id)).await?;
     let title = patch.title.clone().unwrap_or(current.summary.title.clone());
     let body = patch.body.clone().unwrap_or(current.body.clone());
     let section = patch.section.clone().or(current.summary.section.clone());
@@ -149,7 +150,7 @@ pub async fn update(
         body: &body,
         section: section.as_deref(),
     };
-    let detail = ideas::edit(&state, &identity, id, input).await?;
+    let detail = ideas::edit(&state, &identity, IdeaId(id), input).await?;
     Ok(HttpResponse::Ok().json(IdeaFull::from(&detail)))
 }
 
@@ -164,7 +165,7 @@ pub async fn withdraw(
     SignedIn(identity): SignedIn,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let detail = ideas::withdraw(&state, &identity, path.into_inner()).await?;
+    let detail = ideas::withdraw(&state, &identity, IdeaId(path.into_inner())).await?;
     Ok(HttpResponse::Ok().json(IdeaFull::from(&detail)))
 }
 
@@ -182,7 +183,7 @@ pub async fn list_comments(
     let page = comments::page(
         &state,
         viewer.as_ref(),
-        path.into_inner(),
+        IdeaId(path.into_inner()),
         query.cursor.as_deref(),
         query.limit.as_deref(),
     )
@@ -215,9 +216,9 @@ pub async fn create_comment(
     let view = comments::post(
         &state,
         &identity,
-        path.into_inner(),
+        IdeaId(path.into_inner()),
         &body.body,
-        body.parent_id,
+        body.parent_id.map(CommentId),
     )
     .await?;
     Ok(HttpResponse::Created().json(Comment::from(&view)))
@@ -243,7 +244,7 @@ pub async fn update_comment(
     path: web::Path<i64>,
     body: web::Json<CommentPatch>,
 ) -> Result<HttpResponse, AppError> {
-    let view = comments::edit(&state, &identity, path.into_inner(), &body.body).await?;
+    let view = comments::edit(&state, &identity, CommentId(path.into_inner()), &body.body).await?;
     Ok(HttpResponse::Ok().json(Comment::from(&view)))
 }
 
@@ -257,7 +258,7 @@ pub async fn delete_comment(
     SignedIn(identity): SignedIn,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    comments::delete(&state, &identity, path.into_inner()).await?;
+    comments::delete(&state, &identity, CommentId(path.into_inner())).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -269,7 +270,9 @@ pub struct VoteBody {
     value: String,
 }
 
-/// Supports or opposes an idea (one vote per person; repeating it changes nothing).
+/// Supports or opposes an idea (one vote per person; repeating it changes nothing). A vote on
+/// an idea that was merged counts for the idea it was merged into; `idea_id` in the answer
+/// names the idea that holds the vote.
 #[utoipa::path(put, path = "/api/v1/ideas/{id}/vote", tag = "votes", request_body = VoteBody,
     params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vote), (status = 401, body = Problem),
@@ -284,11 +287,11 @@ pub async fn vote(
 ) -> Result<HttpResponse, AppError> {
     let value =
         VoteValue::parse(&body.value).ok_or(AppError::validation("value", "error-vote-invalid"))?;
-    let outcome = votes::set(&state, &identity, path.into_inner(), value).await?;
+    let outcome = votes::set(&state, &identity, IdeaId(path.into_inner()), value).await?;
     Ok(HttpResponse::Ok().json(Vote::from(&outcome)))
 }
 
-/// Withdraws the caller's vote.
+/// Withdraws the caller's vote (on a merged idea: from the idea it was merged into).
 #[utoipa::path(delete, path = "/api/v1/ideas/{id}/vote", tag = "votes", params(("id" = i64, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = Vote), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -299,7 +302,7 @@ pub async fn unvote(
     SignedIn(identity): SignedIn,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let outcome = votes::clear(&state, &identity, path.into_inner()).await?;
+    let outcome = votes::clear(&state, &identity, IdeaId(path.into_inner())).await?;
     Ok(HttpResponse::Ok().json(Vote::from(&outcome)))
 }
 

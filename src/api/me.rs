@@ -4,8 +4,8 @@ use actix_web::HttpResponse;
 
 use crate::api::schema::{Me, Problem};
 
-use crate::auth::identity::SignedIn;
 use crate::error::AppError;
+use crate::http::identity::SignedIn;
 
 /// Who the caller is.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),

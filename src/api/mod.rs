@@ -7,15 +7,19 @@ pub mod ideas;
 pub mod json;
 pub mod me;
 pub mod moderation;
+pub mod problems;
 pub mod schema;
 pub mod search;
+pub mod submissions;
 pub mod tokens;
 pub mod users;
 
 use actix_web::error::JsonPayloadError;
+use actix_web::middleware::from_fn;
 use actix_web::{HttpRequest, web};
 
 use crate::error::AppError;
+use crate::http::page_cache::share_with_anonymous;
 
 /// Largest JSON body accepted.
 pub const JSON_BODY_LIMIT: usize = 256 * 1024;
@@ -26,7 +30,7 @@ pub fn json_config() -> web::JsonConfig {
         .limit(JSON_BODY_LIMIT)
         .error_handler(|err: JsonPayloadError, _req: &HttpRequest| {
             let app = match err {
-                JsonPayloadError::Payload(ref e) if crate::web::body_deadline::is_timeout(e) => {
+                JsonPayloadError::Payload(ref e) if crate::http::body_deadline::is_timeout(e) => {
                     AppError::RequestTimeout
                 }
                 JsonPayloadError::Overflow { .. }
@@ -38,9 +42,32 @@ pub fn json_config() -> web::JsonConfig {
         })
 }
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(drafting::routes(moderation::routes(
-        web::scope("/api/v1")
+/// The API under `/api`, with its own middleware: bearer tokens (or the session cookie),
+/// CSRF for cookie calls, errors as problem documents.
+pub fn scope() -> actix_web::Scope<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<actix_web::body::BoxBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    web::scope("/api")
+        .wrap(from_fn(crate::http::csrf::verify_csrf_api))
+        .wrap(from_fn(crate::http::identity::authenticate_api))
+        .wrap(from_fn(problems::problem_errors))
+        .configure(routes)
+        .default_service(web::to(not_found))
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(submissions::routes(drafting::routes(moderation::routes(
+        web::scope("/v1")
             .app_data(json_config())
             .service(web::resource("/users").route(web::post().to(users::register)))
             .service(
@@ -61,31 +88,42 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .service(
                 web::resource("/consultations")
+                    .wrap(from_fn(share_with_anonymous))
                     .route(web::get().to(consultations::list))
                     .route(web::post().to(consultations::create)),
             )
             .service(
                 web::resource("/consultations/{slug}")
+                    .wrap(from_fn(share_with_anonymous))
                     .route(web::get().to(consultations::get))
                     .route(web::patch().to(consultations::update)),
             )
             .service(
                 web::resource("/consultations/{slug}/ideas")
+                    .wrap(from_fn(share_with_anonymous))
                     .route(web::get().to(ideas::list))
                     .route(web::post().to(ideas::create)),
             )
             .service(
-                web::resource("/consultations/{slug}/similar").route(web::get().to(ideas::similar)),
+                web::resource("/consultations/{slug}/similar")
+                    .wrap(from_fn(share_with_anonymous))
+                    .route(web::get().to(ideas::similar)),
             )
-            .service(web::resource("/search").route(web::get().to(search::search)))
+            .service(
+                web::resource("/search")
+                    .wrap(from_fn(share_with_anonymous))
+                    .route(web::get().to(search::search)),
+            )
             .service(
                 web::resource("/ideas/{id}")
+                    .wrap(from_fn(share_with_anonymous))
                     .route(web::get().to(ideas::get))
                     .route(web::patch().to(ideas::update)),
             )
             .service(web::resource("/ideas/{id}/withdraw").route(web::post().to(ideas::withdraw)))
             .service(
                 web::resource("/ideas/{id}/comments")
+                    .wrap(from_fn(share_with_anonymous))
                     .route(web::get().to(ideas::list_comments))
                     .route(web::post().to(ideas::create_comment)),
             )
@@ -99,5 +137,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::patch().to(ideas::update_comment))
                     .route(web::delete().to(ideas::delete_comment)),
             ),
-    )));
+    ))));
 }

@@ -6,11 +6,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::schema::{Page, Problem, time};
-use crate::auth::identity::{MaybeUser, SignedIn};
+use crate::domain::ids::{CommentId, IdeaId, UserId};
 use crate::error::AppError;
+use crate::http::identity::{MaybeUser, SignedIn};
+use crate::http::state::AppState;
 use crate::services::moderation::{self, LogQuery, QueueQuery, Target};
 use crate::services::{people, tags};
-use crate::state::AppState;
 
 /// A report: `reason` is spam, abusive, personal_info, off_topic or other.
 #[derive(Deserialize, ToSchema)]
@@ -31,7 +32,7 @@ pub struct Reported {
 
 async fn report(
     state: &AppState,
-    identity: &crate::auth::identity::Identity,
+    identity: &crate::domain::identity::Identity,
     target: Target,
     body: ReportBody,
 ) -> Result<HttpResponse, AppError> {
@@ -57,7 +58,7 @@ pub async fn report_idea(
     report(
         &state,
         &identity,
-        Target::Idea(path.into_inner()),
+        Target::Idea(IdeaId(path.into_inner())),
         body.into_inner(),
     )
     .await
@@ -78,7 +79,7 @@ pub async fn report_comment(
     report(
         &state,
         &identity,
-        Target::Comment(path.into_inner()),
+        Target::Comment(CommentId(path.into_inner())),
         body.into_inner(),
     )
     .await
@@ -105,7 +106,7 @@ pub struct Acted {
 
 async fn act(
     state: &AppState,
-    identity: &crate::auth::identity::Identity,
+    identity: &crate::domain::identity::Identity,
     target: Target,
     body: ActionBody,
 ) -> Result<HttpResponse, AppError> {
@@ -142,7 +143,7 @@ pub async fn moderate_idea(
     act(
         &state,
         &identity,
-        Target::Idea(path.into_inner()),
+        Target::Idea(IdeaId(path.into_inner())),
         body.into_inner(),
     )
     .await
@@ -163,7 +164,7 @@ pub async fn moderate_comment(
     act(
         &state,
         &identity,
-        Target::Comment(path.into_inner()),
+        Target::Comment(CommentId(path.into_inner())),
         body.into_inner(),
     )
     .await
@@ -193,8 +194,8 @@ pub async fn merge(
     moderation::merge(
         &state,
         &identity,
-        path.into_inner(),
-        body.into,
+        IdeaId(path.into_inner()),
+        IdeaId(body.into),
         body.note.as_deref(),
     )
     .await?;
@@ -464,8 +465,13 @@ pub async fn set_idea_tags(
     path: web::Path<i64>,
     body: web::Json<IdeaTagsBody>,
 ) -> Result<HttpResponse, AppError> {
-    let tags =
-        tags::set_idea_tags(&state, &identity, path.into_inner(), body.into_inner().tags).await?;
+    let tags = tags::set_idea_tags(
+        &state,
+        &identity,
+        IdeaId(path.into_inner()),
+        body.into_inner().tags,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(IdeaTags { tags }))
 }
 
@@ -529,7 +535,7 @@ pub async fn suspend(
     people::suspend(
         &state,
         &identity,
-        path.into_inner(),
+        UserId(path.into_inner()),
         body.until.as_deref(),
         body.ban,
         &body.reason,
@@ -551,7 +557,7 @@ pub async fn lift(
     SignedIn(identity): SignedIn,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    people::lift(&state, &identity, path.into_inner()).await?;
+    people::lift(&state, &identity, UserId(path.into_inner())).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -579,7 +585,7 @@ pub async fn hide_all(
     body: web::Json<HideAllBody>,
 ) -> Result<HttpResponse, AppError> {
     let hidden =
-        people::hide_everything(&state, &identity, path.into_inner(), &body.reason).await?;
+        people::hide_everything(&state, &identity, UserId(path.into_inner()), &body.reason).await?;
     Ok(HttpResponse::Ok().json(HiddenCount { hidden }))
 }
 

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use crate::domain::consultation::{ConsultationStatus, Phase};
 use crate::domain::content::VoteValue;
+use crate::domain::submission::Channel;
 use crate::services::comments::CommentView;
 use crate::services::consultations::{ConsultationCard, ConsultationView, OrganisationView};
 use crate::services::ideas::{IdeaDetail, IdeaSummary};
@@ -14,8 +15,7 @@ use crate::services::votes::VoteOutcome;
 
 /// RFC 3339 in UTC, to the second.
 pub fn time(t: NaiveDateTime) -> String {
-    t.and_utc()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    crate::domain::time::rfc3339(t)
 }
 
 /// An error (RFC 9457 problem details).
@@ -216,7 +216,25 @@ pub struct Idea {
     /// The caller's vote, if signed in and voted.
     #[schema(value_type = Option<String>, example = "support")]
     pub my_vote: Option<VoteValue>,
+    /// How it arrived: `web`, `email`, `post`, `fax` or `event`. Submissions received
+    /// outside the site have no author (`author.display_name` is null).
+    #[schema(value_type = String, example = "post")]
+    pub channel: Channel,
+    /// When it was received.
+    #[schema(format = DateTime)]
+    pub received_at: String,
+    /// The campaign of copies of the same letter it is in, or null for a text that
+    /// stands alone.
+    pub campaign: Option<CampaignRefBody>,
     pub url: String,
+}
+
+/// A campaign as an idea names it.
+#[derive(Serialize, ToSchema)]
+pub struct CampaignRefBody {
+    pub id: i64,
+    /// Submissions in the campaign.
+    pub size: i64,
 }
 
 impl From<&IdeaSummary> for Idea {
@@ -240,6 +258,12 @@ impl From<&IdeaSummary> for Idea {
             },
             tags: i.tags.iter().map(|t| t.slug.clone()).collect(),
             my_vote: i.my_vote,
+            channel: i.channel,
+            received_at: time(i.received_at),
+            campaign: i.campaign.map(|c| CampaignRefBody {
+                id: c.id,
+                size: c.size,
+            }),
             url: format!("/ideas/{}", i.id),
         }
     }

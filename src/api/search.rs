@@ -6,13 +6,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::schema::{Problem, time};
-use crate::auth::identity::MaybeUser;
 use crate::domain::search_text::{self, Segment};
 use crate::error::AppError;
+use crate::http::identity::MaybeUser;
+use crate::http::state::AppState;
 use crate::services::search::{
     self, CommentResult, IdeaResult, ResultPage, SearchQuery, SearchResults,
 };
-use crate::state::AppState;
 
 /// A piece of text; `hit` pieces are where the query matched. Concatenated, the pieces
 /// give the plain text; clients escape each piece and mark the hits as they like.

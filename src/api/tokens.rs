@@ -6,12 +6,13 @@ use utoipa::ToSchema;
 
 use crate::api::schema::{Page, Problem, TokenCreated, TokenInfo, time};
 
-use crate::auth::client_ip::ClientInfo;
-use crate::auth::identity::{Credential, SignedIn};
+use crate::domain::client::ClientInfo;
+use crate::domain::identity::Credential;
 use crate::domain::ids::ApiTokenId;
 use crate::error::AppError;
+use crate::http::identity::SignedIn;
+use crate::http::state::AppState;
 use crate::services::api_tokens;
-use crate::state::AppState;
 
 /// Credentials for a new token, and an optional name for it.
 #[derive(Deserialize, ToSchema)]

@@ -6,12 +6,12 @@ use utoipa::ToSchema;
 
 use crate::api::schema::{Problem, Registered};
 
-use crate::auth::client_ip::ClientInfo;
+use crate::domain::client::ClientInfo;
 use crate::error::AppError;
+use crate::http::lang::RequestLang;
+use crate::http::state::AppState;
 use crate::i18n;
 use crate::services::accounts::{self, Registration};
-use crate::state::AppState;
-use crate::web::page::PageContext;
 
 /// A new account; the same rules as the registration form.
 #[derive(Deserialize, ToSchema)]
@@ -32,7 +32,7 @@ pub struct RegisterBody {
 #[tracing::instrument(skip_all)]
 pub async fn register(
     state: web::Data<AppState>,
-    page: PageContext,
+    RequestLang(lang): RequestLang,
     client: ClientInfo,
     body: web::Json<RegisterBody>,
 ) -> Result<HttpResponse, AppError> {
@@ -44,12 +44,12 @@ pub async fn register(
             display_name: &body.display_name,
             password: &body.password,
         },
-        page.lang,
+        lang,
         &client,
     )
     .await?;
     Ok(HttpResponse::Created().json(Registered {
         status: "verification_sent".to_owned(),
-        detail: i18n::text(page.lang, "register-check-email-body"),
+        detail: i18n::text(lang, "register-check-email-body"),
     }))
 }

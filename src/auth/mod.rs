@@ -1,7 +1,4 @@
-//! Authentication: password hashing, random tokens, sessions, API tokens, CSRF, client IPs.
+//! Secrets: password hashing and random tokens with their stored hashes.
 
-pub mod client_ip;
-pub mod csrf;
-pub mod identity;
 pub mod password;
 pub mod tokens;

@@ -7,12 +7,11 @@
 //! drains a queue batches naturally, without waiting on a timer.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use diesel::connection::{Connection, TransactionManager};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::cache::WriteGeneration;
 use crate::db::{AnyConnection, Pool, transaction};
 use crate::error::AppError;
 
@@ -26,7 +25,7 @@ type Outcome<'a> = Result<(), &'a str>;
 /// Run by the writer inside the batch transaction; returns what to do once the batch ended,
 /// and whether the batch's transaction is still there for the jobs after it.
 type Run = Box<dyn FnOnce(&mut AnyConnection) -> (Finish, Usable) + Send>;
-/// A queued write, and whether it changes anything a reader is shown (see `Db::write_unseen`).
+/// A queued write, and whether it changes anything a reader is shown (see `Db::write_bookkeeping`).
 struct Job {
     run: Run,
     seen: bool,
@@ -43,7 +42,7 @@ pub struct GroupCommit {
 impl GroupCommit {
     /// Starts the writer thread on `pool` (the single writer connection). `writes` counts
     /// committed batches, before anyone in them is answered.
-    pub fn start(pool: Pool, writes: Arc<AtomicU64>) -> anyhow::Result<Self> {
+    pub fn start(pool: Pool, writes: WriteGeneration) -> anyhow::Result<Self> {
         let (jobs, queue) = mpsc::channel(QUEUE_DEPTH);
         std::thread::Builder::new()
             .name("ideabox-writer".to_owned())
@@ -117,7 +116,7 @@ where
 /// Why a batch stopped: its transaction was ended by the database itself.
 const BROKEN: &str = "the write transaction was ended by the database";
 
-fn writer(pool: Pool, mut queue: mpsc::Receiver<Job>, writes: Arc<AtomicU64>) {
+fn writer(pool: Pool, mut queue: mpsc::Receiver<Job>, writes: WriteGeneration) {
     while let Some(first) = queue.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < BATCH_MAX {
@@ -130,7 +129,7 @@ fn writer(pool: Pool, mut queue: mpsc::Receiver<Job>, writes: Arc<AtomicU64>) {
     }
 }
 
-fn run_batch(pool: &Pool, batch: Vec<Job>, writes: &AtomicU64) {
+fn run_batch(pool: &Pool, batch: Vec<Job>, writes: &WriteGeneration) {
     let mut conn = match pool.get() {
         Ok(conn) => conn,
         Err(err) => {
@@ -157,7 +156,7 @@ fn run_batch(pool: &Pool, batch: Vec<Job>, writes: &AtomicU64) {
             // Counted before anyone is answered: a reader who was told "done" never gets a
             // page cached from before the change.
             if seen {
-                writes.fetch_add(1, Ordering::AcqRel);
+                writes.advance(1);
             }
             for finish in finishers {
                 finish(Ok(()));
@@ -217,7 +216,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn concurrent_writes_commit_together_yet_fail_alone() {
         let db = scratch_db("alone");
-        let before = db.write_generation();
+        let before = db.generation().current();
         let writes = (0..200).map(|i| {
             let db = db.clone();
             tokio::spawn(async move {
@@ -244,7 +243,7 @@ mod tests {
         assert!(matches!(results[3], Err(AppError::Conflict(_))));
         assert!(matches!(results[7], Err(AppError::Internal(_))));
         assert_eq!(rows(&db), 160, "every acknowledged write, and nothing else");
-        let batches = db.write_generation() - before;
+        let batches = db.generation().current() - before;
         assert!(
             (1..=200).contains(&batches),
             "writes are counted per committed batch: {batches}"

@@ -4,11 +4,11 @@
 //! with `BEGIN IMMEDIATE` on a single writer connection, so concurrent writers queue instead of
 //! failing with "database is locked". Both run on the blocking thread pool.
 
-pub mod fresh_cache;
 pub mod group_commit;
 pub mod models;
 pub mod schema;
 pub mod search;
+pub mod views;
 
 /// A fresh SQLite database in the temp folder, for unit tests that need a real one.
 #[cfg(test)]
@@ -24,8 +24,6 @@ pub fn scratch_sqlite(name: &str) -> Db {
     Db::connect(&settings).expect("scratch database")
 }
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -34,6 +32,7 @@ use diesel::r2d2::{CustomizeConnection, ManageConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use secrecy::ExposeSecret;
 
+use crate::cache::{WriteEffect, WriteGeneration};
 use crate::config::{DatabaseUrl, Settings, SqliteSynchronous};
 use crate::error::AppError;
 
@@ -124,10 +123,6 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
     }
 }
 
-/// How long anything computed from the database may be reused without asking it again, so
-/// that writes by other instances show within this time.
-pub const CACHE_MAX_AGE: Duration = Duration::from_secs(1);
-
 pub type Pool = diesel::r2d2::Pool<Manager>;
 pub type PooledConn = diesel::r2d2::PooledConnection<Manager>;
 
@@ -137,9 +132,9 @@ pub struct Db {
     read: Pool,
     write: Pool,
     backend: Backend,
-    /// Counts committed write transactions, so caches of rendered pages know when to drop
-    /// what they hold.
-    writes: Arc<AtomicU64>,
+    /// Advanced by every committed write that readers can see, so kept values know when
+    /// they are stale (`cache`).
+    generation: WriteGeneration,
     /// SQLite: the queue that commits concurrent writes together.
     group_commit: Option<group_commit::GroupCommit>,
 }
@@ -171,13 +166,14 @@ impl Db {
                 // use of memory.
                 let write = build_pool(manager.clone(), 1, Some(pragmas(2048)))?;
                 let read = build_pool(manager, settings.database_pool_size, Some(pragmas(1024)))?;
-                let writes: Arc<AtomicU64> = Arc::default();
-                let group_commit = group_commit::GroupCommit::start(write.clone(), writes.clone())?;
+                let generation = WriteGeneration::default();
+                let group_commit =
+                    group_commit::GroupCommit::start(write.clone(), generation.clone())?;
                 Ok(Db {
                     read,
                     write,
                     backend: Backend::Sqlite,
-                    writes,
+                    generation,
                     group_commit: Some(group_commit),
                 })
             }
@@ -191,7 +187,7 @@ impl Db {
                     read: pool.clone(),
                     write: pool,
                     backend: Backend::Postgres,
-                    writes: Arc::default(),
+                    generation: WriteGeneration::default(),
                     // Concurrent transactions on PostgreSQL share WAL flushes by themselves.
                     group_commit: None,
                 })
@@ -203,15 +199,20 @@ impl Db {
         self.backend
     }
 
-    /// How many write transactions this process has committed (or been told about).
-    pub fn write_generation(&self) -> u64 {
-        self.writes.load(Ordering::Acquire)
+    /// The write generation that kept values are checked against.
+    pub fn generation(&self) -> &WriteGeneration {
+        &self.generation
     }
 
     /// Records a change made outside `write` (by another tool on the same database), so
-    /// cached pages are rendered again.
+    /// kept values are read again.
     pub fn note_external_write(&self) {
-        self.writes.fetch_add(1, Ordering::AcqRel);
+        self.generation.advance(1);
+    }
+
+    /// Whether the database answers a trivial query (the health check).
+    pub async fn ping(&self) -> Result<(), AppError> {
+        self.read(|c| Ok(c.batch_execute("SELECT 1")?)).await
     }
 
     /// Applies pending migrations; safe when several instances start together.
@@ -264,10 +265,10 @@ impl Db {
         run_blocking(move || db.write_sync(f)).await
     }
 
-    /// A write that changes nothing any page, API answer or cached value shows (a session's
-    /// last activity): committed like any other, but it leaves cached pages fresh, so that
-    /// bookkeeping by many readers does not make every page render again.
-    pub async fn write_unseen<T, F>(&self, f: F) -> Result<T, AppError>
+    /// A write that changes nothing any page, API answer or kept value shows (the mail queue,
+    /// rate-limit counters, session and token activity): committed like any other, but it
+    /// leaves kept values fresh, so bookkeeping does not make every page render again.
+    pub async fn write_bookkeeping<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
@@ -288,10 +289,25 @@ impl Db {
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, AppError>,
     {
+        self.write_sync_as(WriteEffect::Seen, f)
+    }
+
+    /// The synchronous form of `write_bookkeeping`.
+    pub fn write_bookkeeping_sync<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, AppError>,
+    {
+        self.write_sync_as(WriteEffect::Bookkeeping, f)
+    }
+
+    fn write_sync_as<T, F>(&self, effect: WriteEffect, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, AppError>,
+    {
         let mut conn = self.write.get()?;
         let result = transaction(&mut conn, f);
-        if result.is_ok() {
-            self.writes.fetch_add(1, Ordering::AcqRel);
+        if result.is_ok() && effect == WriteEffect::Seen {
+            self.generation.advance(1);
         }
         result
     }

@@ -15,6 +15,7 @@ diesel::table! {
         suspended_until -> Nullable<Timestamp>,
         banned_at -> Nullable<Timestamp>,
         suspension_reason -> Nullable<Text>,
+        system_name -> Nullable<Text>,
     }
 }
 
@@ -191,6 +192,92 @@ diesel::table! {
         locked_at -> Nullable<Timestamp>,
         pinned_at -> Nullable<Timestamp>,
         merged_into_id -> Nullable<BigInt>,
+        channel -> Text,
+        received_at -> Nullable<Timestamp>,
+        text_key -> Nullable<BigInt>,
+        campaign_id -> Nullable<BigInt>,
+        import_id -> Nullable<BigInt>,
+        import_line -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    idea_submitters (idea_id) {
+        idea_id -> BigInt,
+        name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        organisation -> Nullable<Text>,
+        recorded_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    campaigns (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        template_idea_id -> BigInt,
+        template_key -> BigInt,
+        size -> BigInt,
+        distinct_texts -> BigInt,
+        first_at -> Timestamp,
+        last_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaign_decisions (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        kind -> Text,
+        idea_id -> BigInt,
+        other_idea_id -> Nullable<BigInt>,
+        actor_id -> Nullable<BigInt>,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> BigInt,
+        kind -> Text,
+        consultation_id -> Nullable<BigInt>,
+        status -> Text,
+        dedupe_key -> Nullable<Text>,
+        progress_done -> BigInt,
+        progress_total -> BigInt,
+        payload -> Text,
+        result -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        run_after -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        locked_until -> Nullable<Timestamp>,
+        attempts -> Integer,
+    }
+}
+
+diesel::table! {
+    import_files (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        format -> Text,
+        sha256 -> Text,
+        size -> BigInt,
+        job_id -> Nullable<BigInt>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    import_chunks (import_id, seq) {
+        import_id -> BigInt,
+        seq -> Integer,
+        data -> Binary,
     }
 }
 
@@ -292,7 +379,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    known_devices (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(known_devices -> users (user_id));
+diesel::joinable!(idea_submitters -> ideas (idea_id));
+diesel::joinable!(import_chunks -> import_files (import_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(consultations -> organisations (organisation_id));
@@ -320,6 +420,7 @@ diesel::joinable!(disposition_row_ideas -> ideas (idea_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
+    known_devices,
     email_tokens,
     api_tokens,
     email_outbox,
@@ -340,4 +441,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     idea_responses,
     disposition_rows,
     disposition_row_ideas,
+    idea_submitters,
+    campaigns,
+    campaign_decisions,
+    jobs,
+    import_files,
+    import_chunks,
 );

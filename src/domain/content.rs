@@ -149,45 +149,6 @@ pub fn within_edit_window(created_at: NaiveDateTime, now: NaiveDateTime) -> bool
     now - created_at <= EDIT_WINDOW
 }
 
-/// Recent support weighs more: each support adds 2^(days since 2026-01-01), kept as a log2
-/// so that it never overflows. Ordering by this value orders by decayed support with a
-/// one-day half-life, without rewriting every idea as time passes.
-pub fn trend_weight(at: NaiveDateTime) -> f64 {
-    let epoch = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .unwrap_or_default();
-    (at - epoch).num_seconds() as f64 / 86_400.0
-}
-
-/// log2(2^a + 2^b), stable for large values.
-pub fn log2_add(a: f64, b: f64) -> f64 {
-    if a == 0.0 {
-        return b;
-    }
-    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
-    hi + (1.0 + (lo - hi).exp2()).log2()
-}
-
-/// log2(2^a - 2^b) for b <= a; 0 when nothing is left.
-pub fn log2_sub(a: f64, b: f64) -> f64 {
-    if b >= a {
-        return 0.0;
-    }
-    let rest = 1.0 - (b - a).exp2();
-    if rest <= 1e-12 { 0.0 } else { a + rest.log2() }
-}
-
-/// Strong on both sides: the number of votes raised to the balance between the sides
-/// (1 when evenly split, 0 when one-sided).
-pub fn controversy(support: i32, oppose: i32) -> f64 {
-    if support <= 0 || oppose <= 0 {
-        return 0.0;
-    }
-    let (s, o) = (f64::from(support), f64::from(oppose));
-    let balance = s.min(o) / s.max(o);
-    (s + o).powf(balance)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,25 +201,6 @@ mod tests {
             .unwrap();
         assert!(within_edit_window(t, t + Duration::minutes(30)));
         assert!(!within_edit_window(t, t + Duration::minutes(31)));
-    }
-
-    #[test]
-    fn trend_scores_add_and_remove() {
-        let a = log2_add(0.0, 10.0);
-        assert_eq!(a, 10.0);
-        let b = log2_add(a, 10.0);
-        assert!((b - 11.0).abs() < 1e-9);
-        assert!((log2_sub(b, 10.0) - 10.0).abs() < 1e-9);
-        assert_eq!(log2_sub(10.0, 10.0), 0.0);
-        // A support today outweighs two from a week ago.
-        assert!(log2_add(0.0, 100.0) > log2_add(log2_add(0.0, 93.0), 93.0));
-    }
-
-    #[test]
-    fn controversy_prefers_balanced_and_large() {
-        assert_eq!(controversy(10, 0), 0.0);
-        assert!(controversy(50, 50) > controversy(90, 10));
-        assert!(controversy(100, 100) > controversy(10, 10));
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Typed identifiers, so an id of one table cannot be passed where another is expected.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 macro_rules! typed_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub i64);
 
@@ -36,4 +36,20 @@ typed_id!(
 typed_id!(
     /// A consultation on a draft plan.
     ConsultationId
+);
+typed_id!(
+    /// An idea (a submission, whatever its channel).
+    IdeaId
+);
+typed_id!(
+    /// A comment or reply on an idea.
+    CommentId
+);
+typed_id!(
+    /// A moderator-managed label of a consultation.
+    TagId
+);
+typed_id!(
+    /// An official answer to one or more ideas.
+    ResponseId
 );

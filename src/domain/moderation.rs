@@ -1,11 +1,10 @@
-//! Moderation vocabulary and rules: visibility, reasons, actions, who may moderate whom,
+//! Moderation vocabulary and rules: visibility, reasons, actions, what tombstones show,
 //! suspensions, and the content checks that hold an item for review.
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use super::fields::FieldError;
-use super::role::Role;
 
 /// Whether an idea or comment shows to the public.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -21,13 +20,16 @@ pub enum Visibility {
 }
 
 impl Visibility {
-    pub fn parse(raw: &str) -> Visibility {
-        match raw {
-            "pending" => Self::Pending,
-            "hidden" => Self::Hidden,
-            "merged" => Self::Merged,
-            _ => Self::Visible,
-        }
+    pub const ALL: [Visibility; 4] = [Self::Visible, Self::Pending, Self::Hidden, Self::Merged];
+
+    pub fn parse(raw: &str) -> Option<Visibility> {
+        Self::ALL.into_iter().find(|v| v.as_str() == raw)
+    }
+
+    /// A stored value: one IdeaBox did not write shows to nobody (as SQL filters on
+    /// `visibility = 'visible'` treat it), never to everyone.
+    pub fn stored(raw: &str) -> Visibility {
+        Self::parse(raw).unwrap_or(Self::Hidden)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -157,33 +159,6 @@ impl ItemAction {
     }
 }
 
-/// Moderators and admins moderate; drafters and citizens do not.
-pub fn can_moderate(role: Role) -> bool {
-    matches!(role, Role::Moderator | Role::Admin)
-}
-
-/// Why a moderation request is refused.
-#[derive(Debug, PartialEq, Eq)]
-pub enum ModerationDenied {
-    NotModerator,
-    /// Nobody moderates their own content: a conflict of interest.
-    OwnContent,
-}
-
-pub fn can_moderate_item(
-    role: Role,
-    actor_id: i64,
-    author_id: i64,
-) -> Result<(), ModerationDenied> {
-    if !can_moderate(role) {
-        return Err(ModerationDenied::NotModerator);
-    }
-    if actor_id == author_id {
-        return Err(ModerationDenied::OwnContent);
-    }
-    Ok(())
-}
-
 /// An account's standing: suspended until a time, banned, or free to take part.
 pub fn is_suspended(
     suspended_until: Option<NaiveDateTime>,
@@ -243,21 +218,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_moderators_and_admins_moderate_and_never_their_own_content() {
-        assert_eq!(
-            can_moderate_item(Role::Citizen, 1, 2),
-            Err(ModerationDenied::NotModerator)
-        );
-        assert_eq!(
-            can_moderate_item(Role::Drafter, 1, 2),
-            Err(ModerationDenied::NotModerator)
-        );
-        assert_eq!(
-            can_moderate_item(Role::Moderator, 1, 1),
-            Err(ModerationDenied::OwnContent)
-        );
-        assert!(can_moderate_item(Role::Moderator, 1, 2).is_ok());
-        assert!(can_moderate_item(Role::Admin, 1, 2).is_ok());
+    fn visibility_round_trips_and_an_unknown_stored_value_shows_to_nobody() {
+        for v in Visibility::ALL {
+            assert_eq!(Visibility::parse(v.as_str()), Some(v));
+        }
+        assert_eq!(Visibility::parse("Visible"), None);
+        assert_eq!(Visibility::stored("archived"), Visibility::Hidden);
+        assert_eq!(Visibility::stored(""), Visibility::Hidden);
     }
 
     #[test]

@@ -115,8 +115,9 @@ pub async fn run_worker(
 
 /// One pass: claim due messages, send them, record the outcome. Returns how many were claimed.
 pub async fn deliver_due(db: &Db, mailer: &Mailer, from: &Mailbox) -> Result<usize, AppError> {
+    // The queue is shown nowhere: its writes leave kept values fresh.
     let claimed = db
-        .write(|c| {
+        .write_bookkeeping(|c| {
             let at = now();
             Ok(outbox::claim_due(c, at, at + LEASE, BATCH)?)
         })
@@ -126,7 +127,7 @@ pub async fn deliver_due(db: &Db, mailer: &Mailer, from: &Mailbox) -> Result<usi
         let result = mailer.send(from, &mail).await;
         let id = mail.id;
         let attempts = mail.attempts;
-        db.write(move |c| {
+        db.write_bookkeeping(move |c| {
             match &result {
                 Ok(()) => {
                     outbox::delete(c, id)?;

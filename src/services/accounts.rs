@@ -8,16 +8,18 @@ use chrono::Duration;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::auth::client_ip::ClientInfo;
-use crate::auth::identity::Identity;
 use crate::auth::tokens::{hash_token, random_token};
 use crate::db::models::email_tokens::{self, NewEmailToken, TokenPurpose};
 use crate::db::models::users::{self, NewUser, UserRow};
-use crate::db::models::{api_tokens, outbox as outbox_rows, sessions as session_rows};
+use crate::db::models::{
+    api_tokens, known_devices, outbox as outbox_rows, sessions as session_rows,
+};
 use crate::db::{AnyConnection, now};
+use crate::domain::client::ClientInfo;
 use crate::domain::display_name::DisplayName;
 use crate::domain::email::{EmailAddress, mask_email};
 use crate::domain::fields::FieldErrors;
+use crate::domain::identity::Identity;
 use crate::domain::ids::UserId;
 use crate::domain::lang::Lang;
 use crate::domain::password::NewPassword;
@@ -29,8 +31,8 @@ use crate::rate_limit::{
     EMAIL_CHANGE_PER_ACCOUNT, LOGIN_FAILURES_PER_ACCOUNT, REGISTER_PER_IP, RESEND_PER_EMAIL,
     RESEND_PER_IP, RESET_PER_EMAIL, RESET_PER_IP,
 };
+use crate::services::context::ServiceContext;
 use crate::services::{credentials, sessions};
-use crate::state::AppState;
 
 /// Verification links stay valid for two days: people read mail late.
 pub const VERIFY_TTL_HOURS: i64 = 48;
@@ -88,16 +90,16 @@ fn new_email_token(
 /// The write counts such misses, which also shows probing in the rate-limit table.
 fn balance_miss(
     conn: &mut AnyConnection,
-    state: &AppState,
+    ctx: &ServiceContext,
     email: &str,
     lang: Lang,
 ) -> Result<(), AppError> {
-    let _ = state.mail.compose(
+    let _ = ctx.mail.compose(
         lang,
         MailKind::PasswordReset,
         &LinkMail {
             display_name: "",
-            link: link(state, "/password/reset", "x"),
+            link: link(ctx, "/password/reset", "x"),
             hours: RESET_TTL_HOURS,
         },
     )?;
@@ -111,8 +113,8 @@ fn balance_miss(
     Ok(())
 }
 
-fn link(state: &AppState, path: &str, token: &str) -> String {
-    state.settings.absolute(&format!("{path}?token={token}"))
+fn link(ctx: &ServiceContext, path: &str, token: &str) -> String {
+    ctx.settings.absolute(&format!("{path}?token={token}"))
 }
 
 fn user_lang(user: &UserRow, fallback: Lang) -> Lang {
@@ -136,19 +138,20 @@ pub fn parse_registration(
 
 /// Registers an account and mails a verification link. For an address already registered,
 /// mails its owner instead; the caller sees the same outcome either way.
+#[tracing::instrument(skip_all)]
 pub async fn register(
-    state: &AppState,
+    ctx: &ServiceContext,
     form: Registration<'_>,
     lang: Lang,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    state.limiter.hit(REGISTER_PER_IP, &client.ip_key()).await?;
+    ctx.limiter.hit(REGISTER_PER_IP, &client.ip_key()).await?;
     let (email, name, password) = parse_registration(&form)?;
     // Hash before looking anything up, so both paths cost the same.
-    let hash = state.hasher.hash(password.expose()).await?;
+    let hash = ctx.hasher.hash(password.expose()).await?;
 
-    let st = state.clone();
-    let created = state
+    let st = ctx.clone();
+    let created = ctx
         .db
         .write(move |c| {
             if let Some(existing) = users::find_by_email(c, email.as_str())? {
@@ -198,7 +201,7 @@ pub async fn register(
         Err(AppError::Internal(err)) if is_unique_violation(&err) => {}
         Err(err) => return Err(err),
     }
-    state.mail.wake();
+    ctx.mail.wake();
     Ok(())
 }
 
@@ -221,10 +224,10 @@ pub enum LinkOutcome {
 }
 
 /// Confirms an address from the verification link (single use).
-pub async fn verify_email(state: &AppState, token: &str) -> Result<LinkOutcome, AppError> {
+#[tracing::instrument(skip_all)]
+pub async fn verify_email(ctx: &ServiceContext, token: &str) -> Result<LinkOutcome, AppError> {
     let hash = hash_token(token);
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let at = now();
             let Some(row) = email_tokens::find_usable(c, &hash, TokenPurpose::Verify, at)? else {
@@ -241,18 +244,18 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<LinkOutcome, 
 }
 
 /// Sends a fresh verification link if the address belongs to an unverified account.
+#[tracing::instrument(skip_all)]
 pub async fn resend_verification(
-    state: &AppState,
+    ctx: &ServiceContext,
     email_raw: &str,
     lang: Lang,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    state.limiter.hit(RESEND_PER_IP, &client.ip_key()).await?;
+    ctx.limiter.hit(RESEND_PER_IP, &client.ip_key()).await?;
     let email = EmailAddress::parse("email", email_raw)?;
-    state.limiter.hit(RESEND_PER_EMAIL, email.as_str()).await?;
-    let st = state.clone();
-    state
-        .db
+    ctx.limiter.hit(RESEND_PER_EMAIL, email.as_str()).await?;
+    let st = ctx.clone();
+    ctx.db
         .write(move |c| {
             let Some(user) = users::find_by_email(c, email.as_str())?.filter(|u| !u.is_verified())
             else {
@@ -272,24 +275,24 @@ pub async fn resend_verification(
             outbox::enqueue(c, Some(user.id()), email.as_str(), &mail)
         })
         .await?;
-    state.mail.wake();
+    ctx.mail.wake();
     Ok(())
 }
 
 /// Mails a reset link (valid one hour) if the address is registered.
+#[tracing::instrument(skip_all)]
 pub async fn request_password_reset(
-    state: &AppState,
+    ctx: &ServiceContext,
     email_raw: &str,
     lang: Lang,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    state.limiter.hit(RESET_PER_IP, &client.ip_key()).await?;
+    ctx.limiter.hit(RESET_PER_IP, &client.ip_key()).await?;
     let email = EmailAddress::parse("email", email_raw)?;
-    state.limiter.hit(RESET_PER_EMAIL, email.as_str()).await?;
-    let st = state.clone();
+    ctx.limiter.hit(RESET_PER_EMAIL, email.as_str()).await?;
+    let st = ctx.clone();
     let masked = email.masked();
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let Some(user) = users::find_by_email(c, email.as_str())? else {
                 return balance_miss(c, &st, email.as_str(), lang);
@@ -308,15 +311,15 @@ pub async fn request_password_reset(
         })
         .await?;
     tracing::info!(email = %masked, "password reset requested");
-    state.mail.wake();
+    ctx.mail.wake();
     Ok(())
 }
 
 /// Whether a reset link can still be used (to show the form or the "expired" page).
-pub async fn reset_link_is_usable(state: &AppState, token: &str) -> Result<bool, AppError> {
+#[tracing::instrument(skip_all)]
+pub async fn reset_link_is_usable(ctx: &ServiceContext, token: &str) -> Result<bool, AppError> {
     let hash = hash_token(token);
-    state
-        .db
+    ctx.db
         .read(move |c| {
             Ok(email_tokens::find_usable(c, &hash, TokenPurpose::Reset, now())?.is_some())
         })
@@ -325,14 +328,15 @@ pub async fn reset_link_is_usable(state: &AppState, token: &str) -> Result<bool,
 
 /// Sets a new password from a reset link. Ends every session, confirms the address (the link
 /// proved the mailbox), forgives earlier failed logins, and notifies the owner.
+#[tracing::instrument(skip_all)]
 pub async fn reset_password(
-    state: &AppState,
+    ctx: &ServiceContext,
     token: &str,
     password_raw: &str,
 ) -> Result<LinkOutcome, AppError> {
     let hash = hash_token(token);
     let lookup = hash.clone();
-    let Some(user) = state
+    let Some(user) = ctx
         .db
         .read(move |c| {
             let Some(row) = email_tokens::find_usable(c, &lookup, TokenPurpose::Reset, now())?
@@ -348,11 +352,11 @@ pub async fn reset_password(
     let email = user.email.clone().unwrap_or_default();
     let name = user.display_name.clone().unwrap_or_default();
     let password = NewPassword::parse("password", password_raw, &[&email, &name])?;
-    let new_hash = state.hasher.hash(password.expose()).await?;
-    let st = state.clone();
+    let new_hash = ctx.hasher.hash(password.expose()).await?;
+    let st = ctx.clone();
     let user_id = user.id();
     let user_email = user.email.clone();
-    let outcome = state
+    let outcome = ctx
         .db
         .write(move |c| {
             let at = now();
@@ -366,6 +370,7 @@ pub async fn reset_password(
             users::set_password_hash(c, id, &new_hash, at)?;
             users::mark_verified(c, id, at)?;
             session_rows::delete_for_user(c, id)?;
+            known_devices::delete_for_user(c, id)?;
             let mail = st.mail.compose(
                 user_lang(&user, st.settings.default_language),
                 MailKind::PasswordChanged,
@@ -381,48 +386,46 @@ pub async fn reset_password(
     if outcome == LinkOutcome::Done {
         tracing::info!(user = %user_id, "password reset");
         if let Some(email) = user_email.as_deref() {
-            state
-                .limiter
-                .clear(LOGIN_FAILURES_PER_ACCOUNT, email)
-                .await?;
+            ctx.limiter.clear(LOGIN_FAILURES_PER_ACCOUNT, email).await?;
         }
-        state.mail.wake();
+        ctx.mail.wake();
     }
     Ok(outcome)
 }
 
-async fn load_user(state: &AppState, id: UserId) -> Result<UserRow, AppError> {
-    state
-        .db
+async fn load_user(ctx: &ServiceContext, id: UserId) -> Result<UserRow, AppError> {
+    ctx.db
         .read(move |c| users::find(c, id)?.ok_or(AppError::Unauthorized))
         .await
 }
 
 /// Changes the password after checking the current one. Every session ends; the caller gets
 /// a fresh one (the returned cookie value) so this browser stays signed in.
+#[tracing::instrument(skip_all)]
 pub async fn change_password(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     current: &str,
     new_raw: &str,
     client: &ClientInfo,
 ) -> Result<String, AppError> {
-    let user = load_user(state, identity.user.id).await?;
+    let user = load_user(ctx, identity.user.id).await?;
     let email = user.email.clone().unwrap_or_default();
     let name = user.display_name.clone().unwrap_or_default();
     let parsed = NewPassword::parse("new_password", new_raw, &[&email, &name]);
-    credentials::confirm_current_password(state, &user, current, client).await?;
+    credentials::confirm_current_password(ctx, &user, current, client).await?;
     let password = parsed?;
-    let new_hash = state.hasher.hash(password.expose()).await?;
-    let st = state.clone();
+    let new_hash = ctx.hasher.hash(password.expose()).await?;
+    let st = ctx.clone();
     let id = user.id();
     let user_agent = client.user_agent.clone();
-    let token = state
+    let token = ctx
         .db
         .write(move |c| {
             let at = now();
             users::set_password_hash(c, id, &new_hash, at)?;
             session_rows::delete_for_user(c, id)?;
+            known_devices::delete_for_user(c, id)?;
             let token = sessions::start(c, &st, id, &user_agent)?;
             let mail = st.mail.compose(
                 user_lang(&user, st.settings.default_language),
@@ -437,47 +440,46 @@ pub async fn change_password(
         })
         .await?;
     tracing::info!(user = %id, "password changed; other sessions ended");
-    state.mail.wake();
+    ctx.mail.wake();
     Ok(token)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn change_display_name(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     raw: &str,
 ) -> Result<(), AppError> {
     let name = DisplayName::parse("display_name", raw)?;
     let id = identity.user.id;
-    state
-        .db
+    ctx.db
         .write(move |c| Ok(users::set_display_name(c, id, name.as_str(), now()).map(|_| ())?))
         .await
 }
 
 /// Starts an email change: the new address gets a confirmation link; nothing changes until
 /// it is followed. If the address is taken, its owner is told instead (no enumeration).
+#[tracing::instrument(skip_all)]
 pub async fn request_email_change(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     new_raw: &str,
     current_password: &str,
     lang: Lang,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    let user = load_user(state, identity.user.id).await?;
+    let user = load_user(ctx, identity.user.id).await?;
     let parsed = EmailAddress::parse("new_email", new_raw);
-    credentials::confirm_current_password(state, &user, current_password, client).await?;
+    credentials::confirm_current_password(ctx, &user, current_password, client).await?;
     let new_email = parsed?;
     if user.email.as_deref() == Some(new_email.as_str()) {
         return Err(AppError::validation("new_email", "error-email-unchanged"));
     }
-    state
-        .limiter
+    ctx.limiter
         .hit(EMAIL_CHANGE_PER_ACCOUNT, &user.id.to_string())
         .await?;
-    let st = state.clone();
-    state
-        .db
+    let st = ctx.clone();
+    ctx.db
         .write(move |c| {
             let name = user.display_name.clone().unwrap_or_default();
             if users::email_taken(c, new_email.as_str())? {
@@ -511,15 +513,19 @@ pub async fn request_email_change(
         })
         .await?;
     tracing::info!(user = %identity.user.id, "email change requested");
-    state.mail.wake();
+    ctx.mail.wake();
     Ok(())
 }
 
 /// Completes an email change from the link sent to the new address.
-pub async fn confirm_email_change(state: &AppState, token: &str) -> Result<LinkOutcome, AppError> {
+#[tracing::instrument(skip_all)]
+pub async fn confirm_email_change(
+    ctx: &ServiceContext,
+    token: &str,
+) -> Result<LinkOutcome, AppError> {
     let hash = hash_token(token);
-    let st = state.clone();
-    let outcome = state
+    let st = ctx.clone();
+    let outcome = ctx
         .db
         .write(move |c| {
             let at = now();
@@ -548,27 +554,28 @@ pub async fn confirm_email_change(state: &AppState, token: &str) -> Result<LinkO
             Ok(LinkOutcome::Done)
         })
         .await?;
-    state.mail.wake();
+    ctx.mail.wake();
     Ok(outcome)
 }
 
 /// Remembers the language a signed-in user chose.
-pub async fn set_language(state: &AppState, user: UserId, lang: Lang) -> Result<(), AppError> {
-    state
-        .db
+#[tracing::instrument(skip_all)]
+pub async fn set_language(ctx: &ServiceContext, user: UserId, lang: Lang) -> Result<(), AppError> {
+    ctx.db
         .write(move |c| Ok(users::set_language(c, user, lang, now()).map(|_| ())?))
         .await
 }
 
 /// "Download my data": everything IdeaBox holds about the account, as JSON.
+#[tracing::instrument(skip_all)]
 pub async fn export_my_data(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
 ) -> Result<serde_json::Value, AppError> {
     let id = identity.user.id;
     let at = now();
-    let idle = at - Duration::minutes(state.settings.session_idle_minutes);
-    let (user, sessions, tokens) = state
+    let idle = at - Duration::minutes(ctx.settings.session_idle_minutes);
+    let (user, sessions, tokens) = ctx
         .db
         .read(move |c| {
             let user = users::find(c, id)?.ok_or(AppError::Unauthorized)?;
@@ -609,22 +616,23 @@ pub async fn export_my_data(
 
 /// Deletes the account after checking the password: personal data is erased, sessions, tokens
 /// and pending mail go, and contributions remain as "deleted participant".
+#[tracing::instrument(skip_all)]
 pub async fn delete_account(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     password: &str,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    let user = load_user(state, identity.user.id).await?;
-    credentials::confirm_current_password(state, &user, password, client).await?;
+    let user = load_user(ctx, identity.user.id).await?;
+    credentials::confirm_current_password(ctx, &user, password, client).await?;
     let id = user.id();
-    state
-        .db
+    ctx.db
         .write(move |c| {
             if user.role() == Role::Admin && users::count_admins(c)? <= 1 {
                 return Err(AppError::Conflict("error-last-admin"));
             }
             session_rows::delete_for_user(c, id)?;
+            known_devices::delete_for_user(c, id)?;
             api_tokens::delete_for_user(c, id)?;
             email_tokens::delete_for_user(c, id)?;
             outbox_rows::delete_for_user(c, id)?;

@@ -3,17 +3,17 @@
 
 use chrono::Duration;
 
-use crate::auth::client_ip::ClientInfo;
-use crate::auth::identity::{Credential, CurrentUser, Identity};
 use crate::auth::tokens::{hash_token, random_token};
 use crate::db::models::api_tokens::{self, ApiTokenRow, NewApiToken};
 use crate::db::now;
+use crate::domain::client::ClientInfo;
 use crate::domain::fields::FieldError;
+use crate::domain::identity::{Credential, Identity};
 use crate::domain::ids::{ApiTokenId, UserId};
 use crate::error::AppError;
 use crate::rate_limit::{TOKEN_CREATE_PER_ACCOUNT, TOKEN_CREATE_PER_IP};
+use crate::services::context::ServiceContext;
 use crate::services::credentials;
-use crate::state::AppState;
 
 /// Tokens start with this, so they are recognisable in logs and secret scanners.
 pub const TOKEN_PREFIX: &str = "ibx_";
@@ -40,16 +40,15 @@ pub fn parse_name(raw: Option<&str>) -> Result<String, FieldError> {
 }
 
 /// Issues a token for `user`; returns the secret, which is never shown again.
-pub async fn issue(state: &AppState, user: UserId, name: String) -> Result<String, AppError> {
-    state
-        .limiter
+#[tracing::instrument(skip_all)]
+pub async fn issue(ctx: &ServiceContext, user: UserId, name: String) -> Result<String, AppError> {
+    ctx.limiter
         .hit(TOKEN_CREATE_PER_ACCOUNT, &user.to_string())
         .await?;
     let secret = format!("{TOKEN_PREFIX}{}", random_token()?);
     let hash = hash_token(&secret);
     let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 6).collect();
-    state
-        .db
+    ctx.db
         .write(move |c| {
             if api_tokens::count_for_user(c, user)? >= MAX_TOKENS_PER_USER {
                 return Err(AppError::Conflict("error-too-many-tokens"));
@@ -72,31 +71,32 @@ pub async fn issue(state: &AppState, user: UserId, name: String) -> Result<Strin
 }
 
 /// `POST /api/v1/tokens`: email and password in, token out.
+#[tracing::instrument(skip_all)]
 pub async fn create_with_credentials(
-    state: &AppState,
+    ctx: &ServiceContext,
     email: &str,
     password: &str,
     name: Option<&str>,
     client: &ClientInfo,
 ) -> Result<String, AppError> {
-    state
-        .limiter
+    ctx.limiter
         .hit(TOKEN_CREATE_PER_IP, &client.ip_key())
         .await?;
     let name = parse_name(name).map_err(|e| {
         AppError::Validation(crate::domain::fields::FieldErrors::single(e.field, e.code))
     })?;
-    let user = credentials::check(state, email, password, client).await?;
-    issue(state, user.id(), name).await
+    let user = credentials::check(ctx, email, password, client).await?;
+    issue(ctx, user.id(), name).await
 }
 
 /// The identity behind a bearer token, if it is valid.
-pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Identity>, AppError> {
+#[tracing::instrument(skip_all)]
+pub async fn authenticate(ctx: &ServiceContext, token: &str) -> Result<Option<Identity>, AppError> {
     if !token.starts_with(TOKEN_PREFIX) {
         return Ok(None);
     }
     let hash = hash_token(token);
-    let found = state
+    let found = ctx
         .db
         .read(move |c| Ok(api_tokens::find_with_user(c, &hash)?))
         .await?;
@@ -106,32 +106,33 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Identi
     let at = now();
     if row.last_used_at.is_none_or(|t| at - t > TOUCH_INTERVAL) {
         let id = ApiTokenId(row.id);
-        if let Err(err) = state
+        if let Err(err) = ctx
             .db
-            .write(move |c| Ok(api_tokens::touch(c, id, at)?))
+            .write_bookkeeping(move |c| Ok(api_tokens::touch(c, id, at)?))
             .await
         {
             tracing::warn!(error = %err, "could not record token use");
         }
     }
     Ok(Some(Identity {
-        user: CurrentUser::from_row(&user),
+        user: user.current_user(),
         credential: Credential::ApiToken {
             id: ApiTokenId(row.id),
         },
     }))
 }
 
-pub async fn list(state: &AppState, user: UserId) -> Result<Vec<ApiTokenRow>, AppError> {
-    state
-        .db
+#[tracing::instrument(skip_all)]
+pub async fn list(ctx: &ServiceContext, user: UserId) -> Result<Vec<ApiTokenRow>, AppError> {
+    ctx.db
         .read(move |c| Ok(api_tokens::list_for_user(c, user)?))
         .await
 }
 
 /// Revokes one of the user's own tokens (404 if it is not theirs).
-pub async fn revoke(state: &AppState, user: UserId, token: ApiTokenId) -> Result<(), AppError> {
-    let deleted = state
+#[tracing::instrument(skip_all)]
+pub async fn revoke(ctx: &ServiceContext, user: UserId, token: ApiTokenId) -> Result<(), AppError> {
+    let deleted = ctx
         .db
         .write(move |c| Ok(api_tokens::delete_owned(c, user, token)?))
         .await?;

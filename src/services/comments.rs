@@ -4,21 +4,21 @@
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
-use crate::auth::identity::Identity;
 use crate::db::models::comments::{self, CommentRow, NewComment};
 use crate::db::models::ideas;
 use crate::db::{AnyConnection, now};
-use crate::domain::content::{self, CommentBody};
+use crate::domain::content::{self, CommentBody, VoteValue};
+use crate::domain::identity::Identity;
+use crate::domain::ids::{CommentId, IdeaId, UserId};
 use crate::domain::markdown;
 use crate::domain::moderation::{self, View, Visibility};
-use crate::domain::policy::{self, Actor, EditDenied};
+use crate::domain::policy::{self, Actor};
 use crate::error::AppError;
 use crate::rate_limit::COMMENTS_PER_ACCOUNT;
-use crate::services::consultations::{participation_error, phase_of};
-use crate::services::ideas::require_open_idea;
+use crate::services::consultations::phase_of;
+use crate::services::context::ServiceContext;
 use crate::services::ideas::{AuthorView, load_idea};
 use crate::services::screening;
-use crate::state::AppState;
 
 pub const COMMENTS_PER_PAGE: i64 = 50;
 pub const MAX_COMMENTS_PER_PAGE: i64 = 100;
@@ -131,6 +131,48 @@ pub fn any_on_page(comments: &[(i64, Option<i64>)], after: Option<i64>, end: Opt
     })
 }
 
+/// What of an idea's page belongs to one reader: their vote, and whether they wrote the idea
+/// or a comment shown on that page of its comments (the page then shows them controls for
+/// their own writing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ReaderStake {
+    pub own_vote: Option<VoteValue>,
+    pub wrote_on_page: bool,
+}
+
+/// The reader's stake in the page of an idea's comments after `comments_after`; `None` when
+/// there is no such idea.
+#[tracing::instrument(skip_all)]
+pub async fn reader_stake(
+    ctx: &ServiceContext,
+    user: UserId,
+    idea: IdeaId,
+    comments_after: Option<i64>,
+) -> Result<Option<ReaderStake>, AppError> {
+    let user = user.0;
+    let idea = idea.0;
+    use crate::db::schema::ideas as idea_rows;
+    use diesel::prelude::*;
+    ctx.db
+        .read_point(move |c| {
+            let Some(author) = idea_rows::table
+                .find(idea)
+                .select(idea_rows::author_id)
+                .first::<i64>(c)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let wrote_on_page = author == user || wrote_on_page(c, idea, user, comments_after)?;
+            let own_vote = crate::services::ideas::my_votes(c, Some(user), &[idea])?.remove(&idea);
+            Ok(Some(ReaderStake {
+                own_vote,
+                wrote_on_page,
+            }))
+        })
+        .await
+}
+
 /// Whether the person wrote any comment shown on this page of an idea's comments (the
 /// page's default length).
 pub fn wrote_on_page(
@@ -148,10 +190,11 @@ pub fn wrote_on_page(
 }
 
 /// Top-level comments after `cursor` (a comment id), with up to 100 replies each.
+#[tracing::instrument(skip_all)]
 pub async fn page(
-    state: &AppState,
+    ctx: &ServiceContext,
     viewer: Option<&Identity>,
-    idea_id: i64,
+    idea_id: IdeaId,
     cursor: Option<&str>,
     limit: Option<&str>,
 ) -> Result<CommentPage, AppError> {
@@ -166,35 +209,44 @@ pub async fn page(
     };
     let actor = viewer.map(|v| v.user.actor());
     let viewer_id = viewer.map(|v| v.user.id.0);
-    state
-        .db
-        .read(move |c| {
-            let (idea, _, consultation) = load_idea(c, idea_id, actor.as_ref())?;
-            let is_moderator = actor.is_some_and(|a| moderation::can_moderate(a.role));
-            match moderation::view_of(
-                idea.visibility(),
-                viewer_id == Some(idea.author_id),
-                is_moderator,
-            ) {
-                View::Absent => return Err(AppError::NotFound),
-                View::Redirect => {
-                    return Err(AppError::MovedIdea(idea.merged_into_id.unwrap_or(idea.id)));
-                }
-                // A hidden idea's discussion goes with it.
-                View::Tombstone => {
-                    return Ok(CommentPage {
-                        items: Vec::new(),
-                        next_cursor: None,
-                    });
-                }
-                View::Full => {}
-            }
-            let at = now();
-            let open =
-                phase_of(&consultation, at).accepts_participation() && idea.locked_at.is_none();
-            load_page(c, idea_id, after, limit, viewer_id, is_moderator, open, at)
-        })
+    ctx.db
+        .read(move |c| page_in(c, actor, viewer_id, idea_id, after, limit))
         .await
+}
+
+/// `page` on a connection already at hand, with its cursor and length parsed.
+pub fn page_in(
+    c: &mut AnyConnection,
+    actor: Option<Actor>,
+    viewer_id: Option<i64>,
+    idea_id: IdeaId,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<CommentPage, AppError> {
+    let idea_id = idea_id.0;
+    let (idea, _, consultation) = load_idea(c, idea_id, actor.as_ref())?;
+    let is_moderator = actor.is_some_and(|a| policy::can_moderate(&a).is_ok());
+    match moderation::view_of(
+        idea.visibility(),
+        viewer_id == Some(idea.author_id),
+        is_moderator,
+    ) {
+        View::Absent => return Err(AppError::NotFound),
+        View::Redirect => {
+            return Err(AppError::MovedIdea(idea.merged_into_id.unwrap_or(idea.id)));
+        }
+        // A hidden idea's discussion goes with it.
+        View::Tombstone => {
+            return Ok(CommentPage {
+                items: Vec::new(),
+                next_cursor: None,
+            });
+        }
+        View::Full => {}
+    }
+    let at = now();
+    let open = phase_of(&consultation, at).accepts_participation() && idea.locked_at.is_none();
+    load_page(c, idea_id, after, limit, viewer_id, is_moderator, open, at)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -241,30 +293,30 @@ fn load_page(
 }
 
 /// Posts a comment, or a reply to a top-level comment of the same idea.
+#[tracing::instrument(skip_all)]
 pub async fn post(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
-    idea_id: i64,
+    idea_id: IdeaId,
     body: &str,
-    parent_id: Option<i64>,
+    parent_id: Option<CommentId>,
 ) -> Result<CommentView, AppError> {
+    let parent_id = parent_id.map(|id| id.0);
+    let idea_id = idea_id.0;
     let parsed = CommentBody::parse("body", body)?;
     let actor = identity.user.actor();
     let user_id = identity.user.id.0;
-    if policy::can_participate(&actor) {
-        state
-            .limiter
+    if policy::can_take_part(&actor).is_ok() {
+        ctx.limiter
             .hit(COMMENTS_PER_ACCOUNT, &user_id.to_string())
             .await?;
     }
-    let view = state
+    let view = ctx
         .db
         .write(move |c| {
             let (idea, _, consultation) = load_idea(c, idea_id, Some(&actor))?;
             let at = now();
-            policy::can_contribute(Some(&actor), phase_of(&consultation, at))
-                .map_err(participation_error)?;
-            require_open_idea(&idea)?;
+            policy::can_comment(Some(&actor), phase_of(&consultation, at), &idea.state())?;
             screening::refuse_links_from_new_accounts(
                 c,
                 crate::domain::ids::UserId(user_id),
@@ -313,16 +365,6 @@ pub async fn post(
     Ok(view)
 }
 
-fn edit_error(denied: EditDenied) -> AppError {
-    match denied {
-        EditDenied::NotAuthor => AppError::Forbidden("error-not-author"),
-        EditDenied::WindowClosed => AppError::Forbidden("error-edit-window-closed"),
-        EditDenied::NotOpen | EditDenied::Withdrawn => {
-            AppError::Forbidden("error-consultation-closed")
-        }
-    }
-}
-
 fn load_comment(
     conn: &mut AnyConnection,
     id: i64,
@@ -340,17 +382,18 @@ fn load_comment(
 }
 
 /// The author corrects their comment within the edit window.
+#[tracing::instrument(skip_all)]
 pub async fn edit(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
-    id: i64,
+    id: CommentId,
     body: &str,
 ) -> Result<CommentView, AppError> {
+    let id = id.0;
     let parsed = CommentBody::parse("body", body)?;
     let actor = identity.user.actor();
     let user_id = identity.user.id.0;
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let (row, consultation) = load_comment(c, id, &actor)?;
             if row.deleted_at.is_some() || row.visibility() == Visibility::Hidden {
@@ -362,8 +405,7 @@ pub async fn edit(
                 content::within_edit_window(row.created_at, at),
                 phase_of(&consultation, at),
                 false,
-            )
-            .map_err(edit_error)?;
+            )?;
             let html = markdown::render_user(parsed.as_str());
             comments::update_body(c, id, parsed.as_str(), &html, at)?;
             let (row, author) = comments::find_with_author(c, id)?.ok_or(AppError::NotFound)?;
@@ -373,19 +415,20 @@ pub async fn edit(
 }
 
 /// One comment as the viewer may see it (404 when they may not).
+#[tracing::instrument(skip_all)]
 pub async fn get(
-    state: &AppState,
+    ctx: &ServiceContext,
     viewer: Option<&Identity>,
-    id: i64,
+    id: CommentId,
 ) -> Result<CommentView, AppError> {
+    let id = id.0;
     let actor = viewer.map(|v| v.user.actor());
     let viewer_id = viewer.map(|v| v.user.id.0);
-    state
-        .db
+    ctx.db
         .read(move |c| {
             let (row, author) = comments::find_with_author(c, id)?.ok_or(AppError::NotFound)?;
             let (idea, _, consultation) = load_idea(c, row.idea_id, actor.as_ref())?;
-            let is_moderator = actor.is_some_and(|a| moderation::can_moderate(a.role));
+            let is_moderator = actor.is_some_and(|a| policy::can_moderate(&a).is_ok());
             if moderation::view_of(
                 idea.visibility(),
                 viewer_id == Some(idea.author_id),
@@ -404,11 +447,16 @@ pub async fn get(
 
 /// The author deletes their comment: the text goes, a placeholder keeps the thread's shape.
 /// Returns the idea it belonged to.
-pub async fn delete(state: &AppState, identity: &Identity, id: i64) -> Result<i64, AppError> {
+#[tracing::instrument(skip_all)]
+pub async fn delete(
+    ctx: &ServiceContext,
+    identity: &Identity,
+    id: CommentId,
+) -> Result<i64, AppError> {
+    let id = id.0;
     let actor = identity.user.actor();
     let user_id = identity.user.id.0;
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let (row, _) = load_comment(c, id, &actor)?;
             if row.deleted_at.is_some() {

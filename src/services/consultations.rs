@@ -1,23 +1,22 @@
 //! Organisations and consultations: what the public sees, what admins create and change.
 
 use chrono::{NaiveDateTime, TimeZone};
+use diesel::OptionalExtension;
 use serde::Serialize;
 
 use crate::db::models::consultations::{
     self, ConsultationChanges, ConsultationRow, NewConsultation, NewOrganisation, OrganisationRow,
 };
-use std::sync::Arc;
 
-use crate::db::fresh_cache::FreshCache;
-use crate::db::{AnyConnection, Db, now};
+use crate::db::{AnyConnection, now};
 use crate::domain::consultation::{ConsultationStatus, Phase, Slug};
 use crate::domain::fields::{FieldError, FieldErrors};
 use crate::domain::lang::Lang;
 use crate::domain::markdown;
-use crate::domain::policy::{self, Actor, ParticipationDenied};
+use crate::domain::policy::{self, Actor};
 use crate::error::AppError;
-use crate::services::consultation_counts::CountsCache;
-use crate::state::AppState;
+use crate::services::consultation_counts::{CountsCache, count};
+use crate::services::context::{ConsultationRows, ServiceContext};
 
 pub const TITLE_MAX_CHARS: usize = 200;
 pub const SUMMARY_MAX_CHARS: usize = 1_000;
@@ -76,6 +75,8 @@ pub struct ConsultationView {
     pub sections: Vec<SectionView>,
     pub idea_count: i64,
     pub vote_count: i64,
+    /// The totals are the last ones counted, while a slow count is redone.
+    pub counts_approximate: bool,
     pub premoderation: bool,
 }
 
@@ -92,6 +93,8 @@ pub struct ConsultationCard {
     pub closes_at: NaiveDateTime,
     pub idea_count: i64,
     pub vote_count: i64,
+    /// The totals are the last ones counted, while a slow count is redone.
+    pub counts_approximate: bool,
 }
 
 pub fn status_of(row: &ConsultationRow) -> ConsultationStatus {
@@ -118,42 +121,20 @@ pub fn load_visible(
         .ok_or(AppError::NotFound)
 }
 
-/// Consultation rows by slug, reused while fresh (`FreshCache`): every page about a
-/// consultation starts by reading its row.
-#[derive(Clone)]
-pub struct ConsultationRows(Arc<FreshCache<String, Option<ConsultationRow>>>);
-
-impl ConsultationRows {
-    pub fn new(db: Db) -> Self {
-        Self(Arc::new(FreshCache::new(db, 1024)))
-    }
-
-    /// `load_visible`, from the cache when fresh.
-    pub fn load_visible(
-        &self,
-        conn: &mut AnyConnection,
-        slug: &str,
-        viewer: Option<&Actor>,
-    ) -> Result<ConsultationRow, AppError> {
-        let row = self
-            .0
-            .get_or_load(&slug.to_owned(), || consultations::find_by_slug(conn, slug))?;
-        row.as_ref()
-            .as_ref()
-            .filter(|row| visible_to(row, viewer))
-            .cloned()
-            .ok_or(AppError::NotFound)
-    }
-}
-
-/// The HTTP answer to a refused contribution.
-pub fn participation_error(denied: ParticipationDenied) -> AppError {
-    match denied {
-        ParticipationDenied::SignedOut => AppError::Unauthorized,
-        ParticipationDenied::Unverified => AppError::Forbidden("error-verify-first"),
-        ParticipationDenied::Suspended => AppError::Forbidden("error-suspended"),
-        ParticipationDenied::NotOpen => AppError::Forbidden("error-consultation-closed"),
-    }
+/// `load_visible` through the kept consultation rows: every page about a consultation starts
+/// by reading its row.
+pub fn load_visible_kept(
+    rows: &ConsultationRows,
+    conn: &mut AnyConnection,
+    slug: &str,
+    viewer: Option<&Actor>,
+) -> Result<ConsultationRow, AppError> {
+    let row = rows.get_or_load(&slug.to_owned(), || consultations::find_by_slug(conn, slug))?;
+    row.as_ref()
+        .as_ref()
+        .filter(|row| visible_to(row, viewer))
+        .cloned()
+        .ok_or(AppError::NotFound)
 }
 
 fn view(
@@ -162,7 +143,8 @@ fn view(
     row: ConsultationRow,
     org: &OrganisationRow,
 ) -> Result<ConsultationView, AppError> {
-    let counts = counts.get(conn, row.id)?;
+    let totals = counts.get(&row.id, || count(conn, row.id))?;
+    let counts = &totals.value;
     let sections = consultations::list_sections(conn, row.id)?
         .into_iter()
         .map(|s| SectionView {
@@ -189,38 +171,55 @@ fn view(
         sections,
         idea_count,
         vote_count,
+        counts_approximate: totals.approximate,
     })
 }
 
 /// One consultation with its sections and counts.
+#[tracing::instrument(skip_all)]
 pub async fn get(
-    state: &AppState,
+    ctx: &ServiceContext,
     viewer: Option<Actor>,
     slug: &str,
 ) -> Result<ConsultationView, AppError> {
     let slug = slug.to_owned();
-    let counts = state.counts.clone();
-    let rows = state.consultation_rows.clone();
-    state
-        .db
-        .read(move |c| {
-            let row = rows.load_visible(c, &slug, viewer.as_ref())?;
-            let org = consultations::find_organisation(c, row.organisation_id)?;
-            view(c, &counts, row, &org)
-        })
+    let ctx = ctx.clone();
+    ctx.db
+        .clone()
+        .read(move |c| get_in(c, &ctx, viewer, &slug))
         .await
+}
+
+/// The slug of a consultation by id, for pages that know only the id (a job's).
+#[tracing::instrument(skip_all)]
+pub async fn slug_of(ctx: &ServiceContext, id: i64) -> Result<Option<String>, AppError> {
+    ctx.db
+        .read(move |c| Ok(consultations::find(c, id).optional()?.map(|row| row.slug)))
+        .await
+}
+
+/// `get` on a connection already at hand.
+pub fn get_in(
+    c: &mut AnyConnection,
+    ctx: &ServiceContext,
+    viewer: Option<Actor>,
+    slug: &str,
+) -> Result<ConsultationView, AppError> {
+    let row = load_visible_kept(&ctx.consultation_rows, c, slug, viewer.as_ref())?;
+    let org = consultations::find_organisation(c, row.organisation_id)?;
+    view(c, &ctx.counts, row, &org)
 }
 
 /// Consultations the viewer may see, optionally of one organisation: open ones first
 /// (soonest deadline first), then upcoming, then closed (most recent first).
+#[tracing::instrument(skip_all)]
 pub async fn list(
-    state: &AppState,
+    ctx: &ServiceContext,
     viewer: Option<Actor>,
     organisation: Option<String>,
 ) -> Result<Vec<ConsultationCard>, AppError> {
-    let counts = state.counts.clone();
-    state
-        .db
+    let counts = ctx.counts.clone();
+    ctx.db
         .read(move |c| {
             if let Some(slug) = &organisation
                 && consultations::find_organisation_by_slug(c, slug)?.is_none()
@@ -235,8 +234,8 @@ pub async fn list(
                 {
                     continue;
                 }
-                let totals = counts.get(c, row.id)?;
-                let (idea_count, vote_count) = (totals.ideas, totals.votes);
+                let totals = counts.get(&row.id, || count(c, row.id))?;
+                let (idea_count, vote_count) = (totals.value.ideas, totals.value.votes);
                 cards.push(ConsultationCard {
                     status: status_of(&row),
                     phase: phase_of(&row, at),
@@ -248,6 +247,7 @@ pub async fn list(
                     closes_at: row.closes_at,
                     idea_count,
                     vote_count,
+                    counts_approximate: totals.approximate,
                 });
             }
             let rank = |p: Phase| match p {
@@ -271,19 +271,18 @@ pub async fn list(
 }
 
 /// Every consultation, drafts included, for the admin pages (admins only).
+#[tracing::instrument(skip_all)]
 pub async fn admin_list(
-    state: &AppState,
+    ctx: &ServiceContext,
     actor: &Actor,
 ) -> Result<Vec<ConsultationCard>, AppError> {
-    if !policy::can_manage_consultations(actor) {
-        return Err(AppError::Forbidden("error-403"));
-    }
-    list(state, Some(*actor), None).await
+    policy::can_administer(actor)?;
+    list(ctx, Some(*actor), None).await
 }
 
-pub async fn organisations(state: &AppState) -> Result<Vec<OrganisationView>, AppError> {
-    state
-        .db
+#[tracing::instrument(skip_all)]
+pub async fn organisations(ctx: &ServiceContext) -> Result<Vec<OrganisationView>, AppError> {
+    ctx.db
         .read(|c| {
             Ok(consultations::list_organisations(c)?
                 .iter()
@@ -312,14 +311,13 @@ pub struct OrganisationInput<'a> {
     pub name_en: &'a str,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create_organisation(
-    state: &AppState,
+    ctx: &ServiceContext,
     actor: &Actor,
     input: OrganisationInput<'_>,
 ) -> Result<OrganisationView, AppError> {
-    if !policy::can_manage_consultations(actor) {
-        return Err(AppError::Forbidden("error-403"));
-    }
+    policy::can_administer(actor)?;
     let mut errors = FieldErrors::new();
     let slug = errors.take(Slug::parse("slug", input.slug));
     let name_ja = errors.take(text("name_ja", input.name_ja, 1, ORG_NAME_MAX_CHARS));
@@ -327,8 +325,7 @@ pub async fn create_organisation(
     let (Some(slug), Some(name_ja), Some(name_en)) = (slug, name_ja, name_en) else {
         return Err(AppError::Validation(errors));
     };
-    state
-        .db
+    ctx.db
         .write(move |c| {
             if consultations::find_organisation_by_slug(c, slug.as_str())?.is_some() {
                 return Err(AppError::validation("slug", "error-slug-taken"));
@@ -451,17 +448,15 @@ fn parse_input(
 }
 
 /// Creates a consultation (admins). New consultations are drafts unless a status is given.
+#[tracing::instrument(skip_all)]
 pub async fn create(
-    state: &AppState,
+    ctx: &ServiceContext,
     actor: &Actor,
     input: ConsultationInput,
 ) -> Result<String, AppError> {
-    if !policy::can_manage_consultations(actor) {
-        return Err(AppError::Forbidden("error-403"));
-    }
-    let tz = state.settings.timezone;
-    state
-        .db
+    policy::can_administer(actor)?;
+    let tz = ctx.settings.timezone;
+    ctx.db
         .write(move |c| {
             let mut errors = FieldErrors::new();
             let slug = errors.take(Slug::parse("slug", input.slug.as_deref().unwrap_or("")));
@@ -532,22 +527,20 @@ pub async fn create(
 }
 
 /// Changes a consultation (admins): any field, including closing it early.
+#[tracing::instrument(skip_all)]
 pub async fn update(
-    state: &AppState,
+    ctx: &ServiceContext,
     actor: &Actor,
     slug: &str,
     input: ConsultationInput,
 ) -> Result<(), AppError> {
-    if !policy::can_manage_consultations(actor) {
-        return Err(AppError::Forbidden("error-403"));
-    }
+    policy::can_administer(actor)?;
     if input.slug.is_some() {
         return Err(AppError::validation("slug", "error-slug-immutable"));
     }
-    let tz = state.settings.timezone;
+    let tz = ctx.settings.timezone;
     let slug = slug.to_owned();
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let row = consultations::find_by_slug(c, &slug)?.ok_or(AppError::NotFound)?;
             let mut errors = FieldErrors::new();

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
-use crate::auth::identity::Identity;
+use crate::analysis::campaigns;
 use crate::db::models::consultations::{self, ConsultationRow};
 use crate::db::models::ideas::{self, IdeaFilter, IdeaRow, NewIdea};
 use crate::db::models::{tags as tag_rows, votes};
@@ -13,29 +13,23 @@ use crate::db::{AnyConnection, now, search};
 use crate::domain::consultation::Phase;
 use crate::domain::content::{self, IdeaBody, IdeaTitle, VoteValue};
 use crate::domain::fields::{FieldError, FieldErrors};
+use crate::domain::identity::Identity;
+use crate::domain::ids::IdeaId;
 use crate::domain::lang::Lang;
 use crate::domain::listing::{Cursor, Sort, parse_limit};
 use crate::domain::markdown;
 use crate::domain::moderation::{self, View, Visibility};
-use crate::domain::policy::{self, Actor, EditDenied};
+use crate::domain::policy::{self, Actor};
+use crate::domain::response_status::ResponseStatus;
+use crate::domain::submission::Channel;
 use crate::email::compose::MailKind;
 use crate::email::outbox;
 use crate::error::AppError;
 use crate::rate_limit::IDEAS_PER_ACCOUNT;
-use crate::services::consultations::{load_visible, participation_error, phase_of};
+use crate::services::consultations::{load_visible, phase_of};
+use crate::services::context::ServiceContext;
 use crate::services::screening;
-use crate::state::AppState;
 
-/// The official response statuses an idea can carry (set by drafters).
-pub const RESPONSE_STATUSES: [&str; 7] = [
-    "received",
-    "under_review",
-    "adopted",
-    "partly_adopted",
-    "not_adopted",
-    "already_in_plan",
-    "out_of_scope",
-];
 const EXCERPT_CHARS: usize = 200;
 /// Pinned ideas shown at the top of a consultation's default list.
 const MAX_PINNED: i64 = 10;
@@ -77,6 +71,41 @@ pub struct IdeaSummary {
     pub my_vote: Option<VoteValue>,
     pub pinned: bool,
     pub locked: bool,
+    /// How it arrived; a submission received outside the site shows by its channel, never
+    /// by an author.
+    pub channel: Channel,
+    /// When the ministry received it.
+    pub received_at: NaiveDateTime,
+    /// The campaign of copies of the same letter it belongs to, if any.
+    pub campaign: Option<CampaignRef>,
+}
+
+/// A campaign as an idea names it.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+pub struct CampaignRef {
+    pub id: i64,
+    /// Submissions in the campaign.
+    pub size: i64,
+}
+
+/// Fills in the sizes of the campaigns a page of ideas names (one query).
+pub fn fill_campaign_sizes(
+    conn: &mut AnyConnection,
+    ideas: &mut [&mut IdeaSummary],
+) -> Result<(), AppError> {
+    let ids: Vec<i64> = ideas
+        .iter()
+        .filter_map(|i| i.campaign.map(|c| c.id))
+        .collect();
+    let sizes: HashMap<i64, i64> = crate::db::models::campaigns::sizes(conn, &ids)?
+        .into_iter()
+        .collect();
+    for idea in ideas.iter_mut() {
+        idea.campaign = idea
+            .campaign
+            .and_then(|c| sizes.get(&c.id).map(|&size| CampaignRef { id: c.id, size }));
+    }
+    Ok(())
 }
 
 /// An idea with everything its page needs.
@@ -100,9 +129,9 @@ pub struct IdeaDetail {
     /// The viewer sees only a tombstone: title, text and author are withheld.
     pub tombstone: bool,
     /// The official answer, once published.
-    pub response: Option<crate::services::responses::ResponseView>,
+    pub response: Option<crate::db::views::responses::ResponseView>,
     /// For drafters: an answer written but not yet published.
-    pub response_draft: Option<crate::services::responses::ResponseView>,
+    pub response_draft: Option<crate::db::views::responses::ResponseView>,
 }
 
 /// One page of a list.
@@ -141,6 +170,10 @@ pub fn summary(
         my_vote,
         pinned: row.pinned_at.is_some(),
         locked: row.locked_at.is_some(),
+        channel: row.channel(),
+        received_at: row.received(),
+        // The size is filled in by `fill_campaign_sizes`.
+        campaign: row.campaign_id.map(|id| CampaignRef { id, size: 0 }),
     }
 }
 
@@ -160,7 +193,7 @@ fn tags_by_idea(
     Ok(map)
 }
 
-fn my_votes(
+pub fn my_votes(
     conn: &mut AnyConnection,
     viewer: Option<i64>,
     ids: &[i64],
@@ -172,47 +205,6 @@ fn my_votes(
         .into_iter()
         .filter_map(|(idea, v)| VoteValue::from_i32(v).map(|v| (idea, v)))
         .collect())
-}
-
-/// What of an idea's page belongs to one reader: their vote, and whether they wrote the idea
-/// or a comment shown on that page of its comments (the page then shows them controls for
-/// their own writing).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ReaderStake {
-    pub own_vote: Option<VoteValue>,
-    pub wrote_on_page: bool,
-}
-
-/// The reader's stake in the page of an idea's comments after `comments_after`; `None` when
-/// there is no such idea.
-pub async fn reader_stake(
-    state: &AppState,
-    user: i64,
-    idea: i64,
-    comments_after: Option<i64>,
-) -> Result<Option<ReaderStake>, AppError> {
-    use crate::db::schema::ideas as idea_rows;
-    use diesel::prelude::*;
-    state
-        .db
-        .read_point(move |c| {
-            let Some(author) = idea_rows::table
-                .find(idea)
-                .select(idea_rows::author_id)
-                .first::<i64>(c)
-                .optional()?
-            else {
-                return Ok(None);
-            };
-            let wrote_on_page = author == user
-                || crate::services::comments::wrote_on_page(c, idea, user, comments_after)?;
-            let own_vote = my_votes(c, Some(user), &[idea])?.remove(&idea);
-            Ok(Some(ReaderStake {
-                own_vote,
-                wrote_on_page,
-            }))
-        })
-        .await
 }
 
 /// The idea and its consultation, if the viewer may see them (ideas of drafts are staff-only).
@@ -229,73 +221,64 @@ pub fn load_idea(
     Ok((idea, author, consultation))
 }
 
-/// Taking part on an idea (voting, commenting) needs it visible and not locked.
-pub fn require_open_idea(idea: &IdeaRow) -> Result<(), AppError> {
-    match idea.visibility() {
-        Visibility::Visible => {}
-        Visibility::Pending => return Err(AppError::NotFound),
-        Visibility::Hidden => return Err(AppError::Forbidden("error-idea-hidden")),
-        Visibility::Merged => {
-            return Err(AppError::MovedIdea(idea.merged_into_id.unwrap_or(idea.id)));
-        }
-    }
-    if idea.locked_at.is_some() {
-        return Err(AppError::Forbidden("error-idea-locked"));
-    }
-    Ok(())
-}
-
 /// The idea page's data: the idea itself, a tombstone if it is hidden, a redirect if it was
 /// merged, nothing if it awaits approval (except for its author and the moderators).
+#[tracing::instrument(skip_all)]
 pub async fn get(
-    state: &AppState,
+    ctx: &ServiceContext,
     viewer: Option<&Identity>,
-    id: i64,
+    id: IdeaId,
 ) -> Result<IdeaDetail, AppError> {
     let actor = viewer.map(|v| v.user.actor());
     let viewer_id = viewer.map(|v| v.user.id.0);
-    state
-        .db
-        .read(move |c| {
-            let (idea, author, consultation) = load_idea(c, id, actor.as_ref())?;
-            let is_moderator = actor.is_some_and(|a| moderation::can_moderate(a.role));
-            match moderation::view_of(
-                idea.visibility(),
-                viewer_id == Some(idea.author_id),
-                is_moderator,
-            ) {
-                View::Absent => Err(AppError::NotFound),
-                View::Redirect => Err(AppError::MovedIdea(idea.merged_into_id.unwrap_or(idea.id))),
-                View::Tombstone => {
-                    let mut d = detail(c, idea, None, &consultation, viewer_id)?;
-                    d.tombstone = true;
-                    d.summary.title = String::new();
-                    d.summary.excerpt = String::new();
-                    d.summary.tags.clear();
-                    d.body = String::new();
-                    d.body_html = String::new();
-                    d.editable_until = None;
-                    Ok(d)
-                }
-                View::Full => {
-                    let mut d = detail(c, idea, author, &consultation, viewer_id)?;
-                    let (published, draft) = crate::db::models::responses::for_idea(c, id)?;
-                    let drafter = actor
-                        .as_ref()
-                        .is_some_and(crate::services::responses::is_drafter);
-                    d.response = published
-                        .map(|r| crate::services::responses::response_view(c, r))
-                        .transpose()?;
-                    if drafter {
-                        d.response_draft = draft
-                            .map(|r| crate::services::responses::response_view(c, r))
-                            .transpose()?;
-                    }
-                    Ok(d)
-                }
+    ctx.db.read(move |c| get_in(c, actor, viewer_id, id)).await
+}
+
+/// `get` on a connection already at hand (pages that read several things at once).
+pub fn get_in(
+    c: &mut AnyConnection,
+    actor: Option<Actor>,
+    viewer_id: Option<i64>,
+    id: IdeaId,
+) -> Result<IdeaDetail, AppError> {
+    let id = id.0;
+    let (idea, author, consultation) = load_idea(c, id, actor.as_ref())?;
+    let is_moderator = actor.is_some_and(|a| policy::can_moderate(&a).is_ok());
+    match moderation::view_of(
+        idea.visibility(),
+        viewer_id == Some(idea.author_id),
+        is_moderator,
+    ) {
+        View::Absent => Err(AppError::NotFound),
+        View::Redirect => Err(AppError::MovedIdea(idea.merged_into_id.unwrap_or(idea.id))),
+        View::Tombstone => {
+            let mut d = detail(c, idea, None, &consultation, viewer_id)?;
+            d.tombstone = true;
+            d.summary.title = String::new();
+            d.summary.excerpt = String::new();
+            d.summary.tags.clear();
+            d.body = String::new();
+            d.body_html = String::new();
+            d.editable_until = None;
+            Ok(d)
+        }
+        View::Full => {
+            let mut d = detail(c, idea, author, &consultation, viewer_id)?;
+            let (published, draft) = crate::db::models::responses::for_idea(c, id)?;
+            let drafter = actor
+                .as_ref()
+                .is_some_and(|a: &Actor| policy::can_draft(a).is_ok());
+            d.response = published
+                .map(|r| crate::db::views::responses::response_view(c, r))
+                .transpose()?;
+            if drafter {
+                d.response_draft = draft
+                    .map(|r| crate::db::views::responses::response_view(c, r))
+                    .transpose()?;
             }
-        })
-        .await
+            Ok(d)
+        }
+    }
 }
 
 fn detail(
@@ -324,8 +307,10 @@ fn detail(
         .is_ok();
     let visibility = idea.visibility();
     let hidden_reason = idea.hidden_reason.clone();
+    let mut summary = summary(&idea, author, &consultation.slug, tags, my_vote);
+    fill_campaign_sizes(conn, &mut [&mut summary])?;
     Ok(IdeaDetail {
-        summary: summary(&idea, author, &consultation.slug, tags, my_vote),
+        summary,
         editable_until: editable.then(|| idea.created_at + content::EDIT_WINDOW),
         body: idea.body,
         body_html: idea.body_html,
@@ -388,17 +373,17 @@ struct ReceiptMail<'a> {
 
 /// Posts an idea on an open consultation; the author gets a receipt number on the page and
 /// by email.
+#[tracing::instrument(skip_all)]
 pub async fn post(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     slug: &str,
     input: IdeaInput<'_>,
     lang: Lang,
 ) -> Result<IdeaDetail, AppError> {
     let actor = identity.user.actor();
-    if policy::can_participate(&actor) {
-        state
-            .limiter
+    if policy::can_take_part(&actor).is_ok() {
+        ctx.limiter
             .hit(IDEAS_PER_ACCOUNT, &identity.user.id.to_string())
             .await?;
     }
@@ -407,13 +392,12 @@ pub async fn post(
     let title = input.title.to_owned();
     let body = input.body.to_owned();
     let section = input.section.map(str::to_owned);
-    let st = state.clone();
-    let detail = state
+    let st = ctx.clone();
+    let detail = ctx
         .db
         .write(move |c| {
             let consultation = load_visible(c, &slug, Some(&actor))?;
-            policy::can_contribute(Some(&actor), phase_of(&consultation, now()))
-                .map_err(participation_error)?;
+            policy::can_contribute(Some(&actor), phase_of(&consultation, now()))?;
             let input = IdeaInput {
                 title: &title,
                 body: &body,
@@ -440,6 +424,11 @@ pub async fn post(
                     created_at: at,
                     updated_at: at,
                     visibility: visibility.as_str(),
+                    channel: Channel::Web.as_str(),
+                    received_at: None,
+                    text_key: Some(campaigns::text_key(body.as_str()) as i64),
+                    import_id: None,
+                    import_line: None,
                 },
             )?;
             let receipt = content::receipt_number(id, at);
@@ -461,33 +450,25 @@ pub async fn post(
         })
         .await?;
     tracing::info!(idea = detail.summary.id, receipt = %detail.summary.receipt, "idea posted");
-    state.mail.wake();
+    ctx.mail.wake();
     Ok(detail)
 }
 
-fn edit_error(denied: EditDenied) -> AppError {
-    match denied {
-        EditDenied::NotAuthor => AppError::Forbidden("error-not-author"),
-        EditDenied::WindowClosed => AppError::Forbidden("error-edit-window-closed"),
-        EditDenied::NotOpen => AppError::Forbidden("error-consultation-closed"),
-        EditDenied::Withdrawn => AppError::Forbidden("error-idea-withdrawn"),
-    }
-}
-
 /// The author corrects their idea within 30 minutes; the previous text is kept.
+#[tracing::instrument(skip_all)]
 pub async fn edit(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
-    id: i64,
+    id: IdeaId,
     input: IdeaInput<'_>,
 ) -> Result<IdeaDetail, AppError> {
+    let id = id.0;
     let actor = identity.user.actor();
     let user_id = identity.user.id.0;
     let title = input.title.to_owned();
     let body = input.body.to_owned();
     let section = input.section.map(str::to_owned);
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let (idea, _, consultation) = load_idea(c, id, Some(&actor))?;
             let at = now();
@@ -496,8 +477,7 @@ pub async fn edit(
                 content::within_edit_window(idea.created_at, at),
                 phase_of(&consultation, at),
                 idea.is_withdrawn(),
-            )
-            .map_err(edit_error)?;
+            )?;
             let input = IdeaInput {
                 title: &title,
                 body: &body,
@@ -521,15 +501,16 @@ pub async fn edit(
 }
 
 /// The author withdraws their idea: it stays readable, marked withdrawn, and takes no votes.
+#[tracing::instrument(skip_all)]
 pub async fn withdraw(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
-    id: i64,
+    id: IdeaId,
 ) -> Result<IdeaDetail, AppError> {
+    let id = id.0;
     let actor = identity.user.actor();
     let user_id = identity.user.id.0;
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let (idea, _, consultation) = load_idea(c, id, Some(&actor))?;
             if idea.author_id != user_id {
@@ -546,18 +527,23 @@ pub async fn withdraw(
 }
 
 /// The earlier versions of an idea (public: edits are transparent).
+#[tracing::instrument(skip_all)]
 pub async fn revisions(
-    state: &AppState,
+    ctx: &ServiceContext,
     viewer: Option<Actor>,
-    id: i64,
+    id: IdeaId,
 ) -> Result<Vec<ideas::Revision>, AppError> {
-    state
-        .db
-        .read(move |c| {
-            load_idea(c, id, viewer.as_ref())?;
-            Ok(ideas::revisions(c, id)?)
-        })
-        .await
+    ctx.db.read(move |c| revisions_in(c, viewer, id)).await
+}
+
+/// `revisions` on a connection already at hand.
+pub fn revisions_in(
+    c: &mut AnyConnection,
+    viewer: Option<Actor>,
+    id: IdeaId,
+) -> Result<Vec<ideas::Revision>, AppError> {
+    load_idea(c, id.0, viewer.as_ref())?;
+    Ok(ideas::revisions(c, id.0)?)
 }
 
 /// A list request as received (query string or API), before validation.
@@ -601,7 +587,7 @@ pub fn parse_list(query: &ListQuery) -> Result<ParsedList, AppError> {
     let status = non_empty(&query.status);
     if status
         .as_deref()
-        .is_some_and(|s| !RESPONSE_STATUSES.contains(&s))
+        .is_some_and(|s| ResponseStatus::parse(s).is_none())
     {
         return Err(AppError::BadRequest("error-status-invalid"));
     }
@@ -631,8 +617,9 @@ pub fn parse_list(query: &ListQuery) -> Result<ParsedList, AppError> {
 }
 
 /// One page of a consultation's ideas.
+#[tracing::instrument(skip_all)]
 pub async fn list(
-    state: &AppState,
+    ctx: &ServiceContext,
     viewer: Option<&Identity>,
     slug: &str,
     parsed: ParsedList,
@@ -640,11 +627,11 @@ pub async fn list(
     let actor = viewer.map(|v| v.user.actor());
     let viewer_id = viewer.map(|v| v.user.id.0);
     let slug = slug.to_owned();
-    let rows = state.consultation_rows.clone();
-    state
-        .db
+    let rows = ctx.consultation_rows.clone();
+    ctx.db
         .read(move |c| {
-            let consultation = rows.load_visible(c, &slug, actor.as_ref())?;
+            let consultation =
+                crate::services::consultations::load_visible_kept(&rows, c, &slug, actor.as_ref())?;
             let mut filter = IdeaFilter::default();
             if let Some(section) = &parsed.section {
                 if !consultations::list_sections(c, consultation.id)?
@@ -712,7 +699,7 @@ pub async fn list(
             let ids: Vec<i64> = rows.iter().map(|(r, _)| r.id).collect();
             let mut tags = tags_by_idea(c, &ids)?;
             let mine = my_votes(c, viewer_id, &ids)?;
-            let items = rows
+            let mut items: Vec<IdeaSummary> = rows
                 .into_iter()
                 .map(|(row, author)| {
                     let t = tags.remove(&row.id).unwrap_or_default();
@@ -720,20 +707,21 @@ pub async fn list(
                     summary(&row, author, &consultation.slug, t, vote)
                 })
                 .collect();
+            fill_campaign_sizes(c, &mut items.iter_mut().collect::<Vec<_>>())?;
             Ok(IdeaPage { items, next_cursor })
         })
         .await
 }
 
 /// Ideas of a consultation for its feed, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn newest(
-    state: &AppState,
+    ctx: &ServiceContext,
     slug: &str,
     limit: i64,
 ) -> Result<(ConsultationRow, Vec<IdeaDetail>), AppError> {
     let slug = slug.to_owned();
-    state
-        .db
+    ctx.db
         .read(move |c| {
             let consultation = load_visible(c, &slug, None)?;
             let rows = ideas::newest(c, consultation.id, limit)?;

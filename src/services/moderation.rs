@@ -4,31 +4,34 @@
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
-use crate::auth::identity::Identity;
 use crate::db::models::comments::{self, CommentRow};
 use crate::db::models::consultations;
 use crate::db::models::ideas::{self, IdeaRow};
 use crate::db::models::moderation::{self as rows, LogFilter, NewAction, NewReport};
 use crate::db::models::votes;
 use crate::db::{AnyConnection, now};
-use crate::domain::content;
+use crate::domain::content::VoteValue;
 use crate::domain::fields::FieldErrors;
+use crate::domain::identity::Identity;
+use crate::domain::ids::{CommentId, IdeaId};
 use crate::domain::moderation::{
-    self, ItemAction, ModerationDenied, ReportReason, Visibility, parse_action_reason, parse_note,
+    self, ItemAction, ReportReason, Visibility, parse_action_reason, parse_note,
 };
 use crate::domain::policy::{self, Actor};
+use crate::domain::spreadsheet::neutralise_formula;
+use crate::domain::tally::Tally;
 use crate::email::compose::MailKind;
 use crate::email::outbox;
 use crate::error::AppError;
 use crate::rate_limit::REPORTS_PER_ACCOUNT;
 use crate::services::consultations::{load_visible, visible_to};
-use crate::state::AppState;
+use crate::services::context::ServiceContext;
 
 /// What a moderation request points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
-    Idea(i64),
-    Comment(i64),
+    Idea(IdeaId),
+    Comment(CommentId),
 }
 
 impl Target {
@@ -39,9 +42,11 @@ impl Target {
         }
     }
 
+    /// The row id, for the log and the queries.
     pub fn id(self) -> i64 {
         match self {
-            Self::Idea(id) | Self::Comment(id) => id,
+            Self::Idea(id) => id.0,
+            Self::Comment(id) => id.0,
         }
     }
 }
@@ -57,7 +62,7 @@ struct TargetInfo {
 
 fn load_target(conn: &mut AnyConnection, target: Target) -> Result<TargetInfo, AppError> {
     match target {
-        Target::Idea(id) => {
+        Target::Idea(IdeaId(id)) => {
             let idea = ideas::find(conn, id)?.ok_or(AppError::NotFound)?;
             Ok(TargetInfo {
                 author_id: idea.author_id,
@@ -67,7 +72,7 @@ fn load_target(conn: &mut AnyConnection, target: Target) -> Result<TargetInfo, A
                 comment: None,
             })
         }
-        Target::Comment(id) => {
+        Target::Comment(CommentId(id)) => {
             let comment = comments::find(conn, id)?.ok_or(AppError::NotFound)?;
             if comment.deleted_at.is_some() {
                 return Err(AppError::NotFound);
@@ -81,22 +86,6 @@ fn load_target(conn: &mut AnyConnection, target: Target) -> Result<TargetInfo, A
                 comment: Some(comment),
             })
         }
-    }
-}
-
-fn moderation_error(denied: ModerationDenied) -> AppError {
-    match denied {
-        ModerationDenied::NotModerator => AppError::Forbidden("error-403"),
-        ModerationDenied::OwnContent => AppError::Forbidden("error-moderate-own"),
-    }
-}
-
-/// Moderators and admins only (the route guard for staff pages and lists).
-pub fn require_moderator(actor: &Actor) -> Result<(), AppError> {
-    if moderation::can_moderate(actor.role) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("error-403"))
     }
 }
 
@@ -161,33 +150,10 @@ pub struct ReportOutcome {
     pub hidden: bool,
 }
 
-/// Reporting is taking part: it needs a verified email and an account in good standing.
-pub fn require_participation(actor: &policy::Actor) -> Result<(), AppError> {
-    if policy::can_participate(actor) {
-        Ok(())
-    } else if actor.suspended {
-        Err(AppError::Forbidden("error-suspended"))
-    } else {
-        Err(AppError::Forbidden("error-verify-first"))
-    }
-}
-
-/// Who may report what: an item everyone can see, not one's own, by someone who may take
-/// part. The report page asks before showing its form; `report` asks again when it is sent.
-pub fn check_reportable(actor: &policy::Actor, visible: bool, own: bool) -> Result<(), AppError> {
-    if !visible {
-        return Err(AppError::NotFound);
-    }
-    require_participation(actor)?;
-    if own {
-        return Err(AppError::Forbidden("error-report-own"));
-    }
-    Ok(())
-}
-
 /// A citizen reports an idea or comment: once per person, never their own.
+#[tracing::instrument(skip_all)]
 pub async fn report(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     target: Target,
     reason: &str,
@@ -202,19 +168,18 @@ pub async fn report(
         return Err(AppError::Validation(errors));
     };
     let actor = identity.user.actor();
-    require_participation(&actor)?;
-    state
-        .limiter
+    policy::can_take_part(&actor)?;
+    ctx.limiter
         .hit(REPORTS_PER_ACCOUNT, &identity.user.id.to_string())
         .await?;
     let user = identity.user.id.0;
-    let threshold = state.settings.report_hide_threshold;
-    let outcome = state
+    let threshold = ctx.settings.report_hide_threshold;
+    let outcome = ctx
         .db
         .write(move |c| {
             let info = load_target(c, target)?;
             let consultation = consultations::find(c, info.consultation_id)?;
-            check_reportable(
+            policy::can_report(
                 &actor,
                 visible_to(&consultation, Some(&actor)) && info.visibility == Visibility::Visible,
                 info.author_id == user,
@@ -262,8 +227,9 @@ pub async fn report(
 
 /// A moderator's action on an idea (hide, restore, lock, unlock, pin, unpin, approve) or a
 /// comment (hide, restore, approve).
+#[tracing::instrument(skip_all)]
 pub async fn act(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     target: Target,
     action: &str,
@@ -271,7 +237,7 @@ pub async fn act(
     note: Option<&str>,
 ) -> Result<(), AppError> {
     let actor = identity.user.actor();
-    require_moderator(&actor)?;
+    policy::can_moderate(&actor)?;
     let mut errors = FieldErrors::new();
     let action = errors.take(
         ItemAction::parse(action)
@@ -287,12 +253,10 @@ pub async fn act(
         return Err(AppError::Validation(errors));
     };
     let user = identity.user.id.0;
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let info = load_target(c, target)?;
-            moderation::can_moderate_item(actor.role, user, info.author_id)
-                .map_err(moderation_error)?;
+            policy::can_moderate_item(&actor, user == info.author_id)?;
             let at = now();
             let visibility = info.visibility;
             match action {
@@ -352,22 +316,21 @@ pub async fn act(
 
 /// Closes the open reports on an item without acting on it; an item hidden automatically by
 /// those reports comes back.
+#[tracing::instrument(skip_all)]
 pub async fn dismiss_reports(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     target: Target,
     note: Option<&str>,
 ) -> Result<(), AppError> {
     let actor = identity.user.actor();
-    require_moderator(&actor)?;
+    policy::can_moderate(&actor)?;
     let note = parse_note(note)?;
     let user = identity.user.id.0;
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let info = load_target(c, target)?;
-            moderation::can_moderate_item(actor.role, user, info.author_id)
-                .map_err(moderation_error)?;
+            policy::can_moderate_item(&actor, user == info.author_id)?;
             let at = now();
             let closed = rows::resolve_reports(c, target.kind(), target.id(), "dismissed", at)?;
             if closed == 0 {
@@ -395,20 +358,19 @@ pub async fn dismiss_reports(
 
 /// Recomputes an idea's vote counters and sort scores from its votes.
 fn recount_votes(conn: &mut AnyConnection, idea: i64) -> Result<(), AppError> {
-    let all = votes::for_idea(conn, idea)?;
-    let support = all.iter().filter(|v| v.value == 1).count() as i32;
-    let oppose = all.iter().filter(|v| v.value == -1).count() as i32;
-    let trend = all.iter().filter(|v| v.value == 1).fold(0.0, |acc, v| {
-        content::log2_add(acc, content::trend_weight(v.updated_at))
-    });
+    let tally = Tally::of_votes(
+        votes::for_idea(conn, idea)?
+            .iter()
+            .filter_map(|v| VoteValue::from_i32(v.value).map(|value| (value, v.updated_at))),
+    );
     let current = ideas::find(conn, idea)?.ok_or(AppError::NotFound)?;
     ideas::add_votes(
         conn,
         idea,
-        support - current.support_count,
-        oppose - current.oppose_count,
+        tally.support - current.support_count,
+        tally.oppose - current.oppose_count,
     )?;
-    ideas::set_scores(conn, idea, trend, content::controversy(support, oppose))?;
+    ideas::set_scores(conn, idea, tally.trend, tally.controversy())?;
     Ok(())
 }
 
@@ -423,29 +385,33 @@ struct MergedMail<'a> {
 /// Merges a duplicate idea into another of the same consultation: votes move without
 /// double counting (where a person voted on both, the vote on the surviving idea stands),
 /// comments move with a note, the old page redirects, and the author is told.
+#[tracing::instrument(skip_all)]
 pub async fn merge(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
-    from: i64,
-    into: i64,
+    from: IdeaId,
+    into: IdeaId,
     note: Option<&str>,
 ) -> Result<(), AppError> {
+    let into = into.0;
+    let from = from.0;
     let actor = identity.user.actor();
-    require_moderator(&actor)?;
+    policy::can_moderate(&actor)?;
     let note = parse_note(note)?;
     if from == into {
         return Err(AppError::validation("into", "error-merge-self"));
     }
     let user = identity.user.id.0;
-    let st = state.clone();
-    state
-        .db
+    let st = ctx.clone();
+    ctx.db
         .write(move |c| {
+            // From here until the commit no vote on either idea is written: the votes in
+            // flight have committed and are seen below, and later ones find the source merged.
+            ideas::lock_for_merge(c, from, into)?;
             let source = ideas::find(c, from)?.ok_or(AppError::NotFound)?;
             let target =
                 ideas::find(c, into)?.ok_or(AppError::validation("into", "error-merge-target"))?;
-            moderation::can_moderate_item(actor.role, user, source.author_id)
-                .map_err(moderation_error)?;
+            policy::can_moderate_item(&actor, user == source.author_id)?;
             if source.consultation_id != target.consultation_id
                 || target.visibility() != Visibility::Visible
             {
@@ -455,14 +421,15 @@ pub async fn merge(
                 return Err(AppError::Conflict("error-already-merged"));
             }
             let at = now();
+            // A person who voted on both keeps their vote on the target; the target's author
+            // does not vote on their own idea. Copying with "ignore if present" cannot collide
+            // with a vote on the target, whatever happened before the locks were taken.
             for vote in votes::for_idea(c, from)? {
-                let keeps_own = votes::find_for_update(c, vote.user_id, into)?.is_some();
-                if keeps_own || vote.user_id == target.author_id {
-                    votes::delete(c, vote.user_id, from)?;
-                } else {
-                    votes::move_to(c, vote.user_id, from, into)?;
+                if vote.user_id != target.author_id {
+                    votes::copy_unless_present(c, &vote, into)?;
                 }
             }
+            votes::delete_for_idea(c, from)?;
             let moved = comments::move_all(c, from, into)?;
             ideas::add_comments(c, from, -source.comment_count)?;
             ideas::add_comments(c, into, source.comment_count)?;
@@ -498,7 +465,7 @@ pub async fn merge(
             Ok(())
         })
         .await?;
-    state.mail.wake();
+    ctx.mail.wake();
     Ok(())
 }
 
@@ -552,9 +519,9 @@ fn queue_item(
     id: i64,
 ) -> Result<Option<QueueItem>, AppError> {
     let target = if target_type == "idea" {
-        Target::Idea(id)
+        Target::Idea(IdeaId(id))
     } else {
-        Target::Comment(id)
+        Target::Comment(CommentId(id))
     };
     let Ok(info) = load_target(conn, target) else {
         return Ok(None);
@@ -583,12 +550,13 @@ fn queue_item(
     }))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn queue(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     query: QueueQuery,
 ) -> Result<Queue, AppError> {
-    require_moderator(&identity.user.actor())?;
+    policy::can_moderate(&identity.user.actor())?;
     let reason = query.reason.clone().filter(|r| !r.is_empty());
     if reason
         .as_deref()
@@ -614,8 +582,7 @@ pub async fn queue(
             .ok_or(AppError::BadRequest("error-page-invalid"))?,
     };
     let slug = query.consultation.clone().filter(|s| !s.is_empty());
-    state
-        .db
+    ctx.db
         .read(move |c| {
             let consultation_id = match &slug {
                 None => None,
@@ -692,8 +659,9 @@ pub struct LogQuery {
 pub const LOG_PAGE: i64 = 100;
 
 /// The staff view of the log, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn log_entries(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     query: LogQuery,
     limit: i64,
@@ -711,8 +679,7 @@ pub async fn log_entries(
                 .ok_or(AppError::BadRequest("error-cursor-invalid"))?,
         ),
     };
-    state
-        .db
+    ctx.db
         .read(move |c| {
             let consultation_id = match query.consultation.as_deref().filter(|s| !s.is_empty()) {
                 None => None,
@@ -784,14 +751,14 @@ pub struct Tombstone {
     pub hidden_at: NaiveDateTime,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn transparency(
-    state: &AppState,
+    ctx: &ServiceContext,
     viewer: Option<Actor>,
     slug: &str,
 ) -> Result<Transparency, AppError> {
     let slug = slug.to_owned();
-    state
-        .db
+    ctx.db
         .read(move |c| {
             let consultation = load_visible(c, &slug, viewer.as_ref())?;
             let counts = rows::action_counts(c, consultation.id)?;
@@ -843,7 +810,7 @@ pub fn log_csv(entries: &[LogEntry]) -> Result<String, AppError> {
     for e in entries {
         let record = [
             e.id.to_string(),
-            crate::api::schema::time(e.created_at),
+            crate::domain::time::rfc3339(e.created_at),
             e.actor.clone().unwrap_or_else(|| "system".to_owned()),
             e.action.clone(),
             e.target_type.clone(),
@@ -853,36 +820,17 @@ pub fn log_csv(entries: &[LogEntry]) -> Result<String, AppError> {
             e.note.clone(),
         ];
         writer
-            .write_record(record.iter().map(|cell| neutralise_formula(cell)))
+            .write_record(
+                record
+                    .iter()
+                    .map(|cell| neutralise_formula(cell).into_owned()),
+            )
             .map_err(AppError::internal)?;
     }
     let bytes = writer
         .into_inner()
         .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
     Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
-}
-
-/// Spreadsheets run cells starting with these as formulas; a leading apostrophe stops that.
-pub fn neutralise_formula(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::neutralise_formula;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(
-            neutralise_formula("=HYPERLINK(\"x\")"),
-            "'=HYPERLINK(\"x\")"
-        );
-        assert_eq!(neutralise_formula("@sum"), "'@sum");
-        assert_eq!(neutralise_formula("plain"), "plain");
-    }
 }
 
 /// A configured filter pattern.
@@ -893,19 +841,14 @@ pub struct FilterInfo {
     pub is_regex: bool,
 }
 
-fn require_admin(actor: &Actor) -> Result<(), AppError> {
-    if actor.role == crate::domain::role::Role::Admin {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("error-403"))
-    }
-}
-
 /// The word and pattern list that holds matching contributions for review (admins).
-pub async fn filters(state: &AppState, identity: &Identity) -> Result<Vec<FilterInfo>, AppError> {
-    require_admin(&identity.user.actor())?;
-    state
-        .db
+#[tracing::instrument(skip_all)]
+pub async fn filters(
+    ctx: &ServiceContext,
+    identity: &Identity,
+) -> Result<Vec<FilterInfo>, AppError> {
+    policy::can_administer(&identity.user.actor())?;
+    ctx.db
         .read(|c| {
             Ok(rows::filters(c)?
                 .into_iter()
@@ -919,18 +862,18 @@ pub async fn filters(state: &AppState, identity: &Identity) -> Result<Vec<Filter
         .await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn add_filter(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     pattern: &str,
     is_regex: bool,
 ) -> Result<(), AppError> {
-    require_admin(&identity.user.actor())?;
+    policy::can_administer(&identity.user.actor())?;
     moderation::FilterPattern::parse(pattern, is_regex)?;
     let pattern = pattern.trim().to_owned();
     let user = identity.user.id.0;
-    state
-        .db
+    ctx.db
         .write(move |c| {
             rows::add_filter(c, &pattern, is_regex, now())?;
             log(
@@ -946,11 +889,15 @@ pub async fn add_filter(
         .await
 }
 
-pub async fn remove_filter(state: &AppState, identity: &Identity, id: i64) -> Result<(), AppError> {
-    require_admin(&identity.user.actor())?;
+#[tracing::instrument(skip_all)]
+pub async fn remove_filter(
+    ctx: &ServiceContext,
+    identity: &Identity,
+    id: i64,
+) -> Result<(), AppError> {
+    policy::can_administer(&identity.user.actor())?;
     let user = identity.user.id.0;
-    state
-        .db
+    ctx.db
         .write(move |c| {
             if rows::delete_filter(c, id)? == 0 {
                 return Err(AppError::NotFound);

@@ -1,29 +1,20 @@
 //! Suspensions and bans, and hiding everything a spam account posted.
 
 use chrono::NaiveDateTime;
+use serde::Serialize;
 
-use crate::auth::identity::Identity;
 use crate::db::models::moderation::{self as rows, NewAction};
 use crate::db::models::{comments, ideas, users};
 use crate::db::{AnyConnection, now};
 use crate::domain::fields::FieldErrors;
+use crate::domain::identity::Identity;
 use crate::domain::ids::UserId;
 use crate::domain::moderation::{Visibility, parse_action_reason, parse_note};
+use crate::domain::policy;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::services::moderation::require_moderator;
-use crate::state::AppState;
-
-/// Moderators suspend citizens; admins suspend anyone but themselves.
-fn may_suspend(actor_role: Role, actor: i64, target: &users::UserRow) -> Result<(), AppError> {
-    if actor == target.id {
-        return Err(AppError::Forbidden("error-moderate-own"));
-    }
-    if actor_role != Role::Admin && target.role() != Role::Citizen {
-        return Err(AppError::Forbidden("error-403"));
-    }
-    Ok(())
-}
+use crate::services::context::ServiceContext;
+use crate::services::moderation::Target;
 
 fn log_user(
     conn: &mut AnyConnection,
@@ -51,17 +42,19 @@ fn log_user(
 
 /// Suspends until a time (RFC 3339 or local `YYYY-MM-DDTHH:MM`) or bans. The person can
 /// still read and sees why they cannot take part.
+#[tracing::instrument(skip_all)]
 pub async fn suspend(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
-    target: i64,
+    target: UserId,
     until: Option<&str>,
     ban: bool,
     reason: &str,
     note: Option<&str>,
 ) -> Result<(), AppError> {
+    let target = target.0;
     let actor = identity.user.actor();
-    require_moderator(&actor)?;
+    policy::can_moderate(&actor)?;
     let mut errors = FieldErrors::new();
     let reason = errors.take(parse_action_reason(reason));
     let note = errors.take(parse_note(note));
@@ -75,7 +68,7 @@ pub async fn suspend(
             None
         }
         (false, Some(raw)) => errors.take(
-            crate::services::consultations::parse_datetime("until", raw, state.settings.timezone)
+            crate::services::consultations::parse_datetime("until", raw, ctx.settings.timezone)
                 .and_then(|t| {
                     if t > now() {
                         Ok(t)
@@ -93,11 +86,10 @@ pub async fn suspend(
     };
     errors.into_result()?;
     let user = identity.user.id.0;
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let row = users::find(c, UserId(target))?.ok_or(AppError::NotFound)?;
-            may_suspend(actor.role, user, &row)?;
+            policy::can_suspend(&actor, user == row.id, row.role())?;
             users::set_suspension(c, row.id(), until, ban.then(now), Some(reason), now())?;
             log_user(
                 c,
@@ -113,15 +105,20 @@ pub async fn suspend(
     Ok(())
 }
 
-pub async fn lift(state: &AppState, identity: &Identity, target: i64) -> Result<(), AppError> {
+#[tracing::instrument(skip_all)]
+pub async fn lift(
+    ctx: &ServiceContext,
+    identity: &Identity,
+    target: UserId,
+) -> Result<(), AppError> {
+    let target = target.0;
     let actor = identity.user.actor();
-    require_moderator(&actor)?;
+    policy::can_moderate(&actor)?;
     let user = identity.user.id.0;
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let row = users::find(c, UserId(target))?.ok_or(AppError::NotFound)?;
-            may_suspend(actor.role, user, &row)?;
+            policy::can_suspend(&actor, user == row.id, row.role())?;
             if row.suspended_until.is_none() && row.banned_at.is_none() {
                 return Err(AppError::Conflict("error-not-suspended"));
             }
@@ -133,21 +130,22 @@ pub async fn lift(state: &AppState, identity: &Identity, target: i64) -> Result<
 
 /// Hides every visible or pending idea and comment of an account, each logged with the
 /// reason (a spam account cleaned up in one action). Returns how many items were hidden.
+#[tracing::instrument(skip_all)]
 pub async fn hide_everything(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
-    target: i64,
+    target: UserId,
     reason: &str,
 ) -> Result<usize, AppError> {
+    let target = target.0;
     let actor = identity.user.actor();
-    require_moderator(&actor)?;
+    policy::can_moderate(&actor)?;
     let reason = parse_action_reason(reason)?;
     let user = identity.user.id.0;
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let row = users::find(c, UserId(target))?.ok_or(AppError::NotFound)?;
-            may_suspend(actor.role, user, &row)?;
+            policy::can_suspend(&actor, user == row.id, row.role())?;
             let at = now();
             let mut hidden = 0;
             for idea in ideas::by_author(c, target)? {
@@ -212,6 +210,102 @@ pub async fn hide_everything(
                 &format!("{hidden} items"),
             )?;
             Ok(hidden)
+        })
+        .await
+}
+
+/// How many of someone's ideas or comments are in each state.
+#[derive(Serialize, Default)]
+pub struct Counts {
+    pub total: usize,
+    pub visible: usize,
+    pub pending: usize,
+    pub hidden: usize,
+    pub merged: usize,
+}
+
+impl Counts {
+    fn add(&mut self, visibility: Visibility) {
+        self.total += 1;
+        match visibility {
+            Visibility::Visible => self.visible += 1,
+            Visibility::Pending => self.pending += 1,
+            Visibility::Hidden => self.hidden += 1,
+            Visibility::Merged => self.merged += 1,
+        }
+    }
+}
+
+/// An account as moderators see it: no email, no other personal data.
+#[derive(Serialize)]
+pub struct Person {
+    pub id: i64,
+    pub display_name: Option<String>,
+    pub role: Role,
+    pub deleted: bool,
+    pub created_at: NaiveDateTime,
+    pub suspended: bool,
+    pub banned: bool,
+    pub suspended_until: Option<NaiveDateTime>,
+    pub suspension_reason: Option<String>,
+    pub ideas: Counts,
+    pub comments: Counts,
+}
+
+/// An account's standing and how much it posted, for moderators.
+#[tracing::instrument(skip_all)]
+pub async fn profile(
+    ctx: &ServiceContext,
+    identity: &Identity,
+    id: i64,
+) -> Result<Person, AppError> {
+    policy::can_moderate(&identity.user.actor())?;
+    ctx.db
+        .read(move |c| {
+            let row = users::find(c, UserId(id))?.ok_or(AppError::NotFound)?;
+            let mut idea_counts = Counts::default();
+            for idea in ideas::by_author(c, id)? {
+                idea_counts.add(idea.visibility());
+            }
+            let mut comment_counts = Counts::default();
+            for comment in comments::by_author(c, id)? {
+                if comment.deleted_at.is_none() {
+                    comment_counts.add(comment.visibility());
+                }
+            }
+            let suspended = row.is_suspended();
+            Ok(Person {
+                id: row.id,
+                display_name: row.display_name.clone(),
+                role: row.role(),
+                deleted: row.deleted_at.is_some(),
+                created_at: row.created_at,
+                suspended,
+                banned: row.banned_at.is_some(),
+                suspended_until: row.suspended_until.filter(|_| suspended),
+                suspension_reason: row.suspension_reason.clone().filter(|_| suspended),
+                ideas: idea_counts,
+                comments: comment_counts,
+            })
+        })
+        .await
+}
+
+/// Who wrote an idea or a comment, for moderators.
+#[tracing::instrument(skip_all)]
+pub async fn author_of(
+    ctx: &ServiceContext,
+    identity: &Identity,
+    target: Target,
+) -> Result<i64, AppError> {
+    policy::can_moderate(&identity.user.actor())?;
+    ctx.db
+        .read(move |c| {
+            let author = match target {
+                Target::Idea(id) => ideas::find(c, id.0)?.map(|i| i.author_id),
+                Target::Comment(id) => comments::find(c, id.0)?.map(|m| m.author_id),
+            };
+            author.ok_or(AppError::NotFound)
         })
         .await
 }

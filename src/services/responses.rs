@@ -2,92 +2,52 @@
 //! selection), publish when ready, and authors and supporters are told. Also the disposition
 //! table (意見の概要と意見に対する考え方).
 
+use crate::db::models::campaigns as campaign_rows;
+use crate::domain::lang::Lang;
+use crate::services::campaigns::{Ledger, ledger_in};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
-use crate::auth::identity::Identity;
 use crate::db::models::consultations::{self, ConsultationRow};
 use crate::db::models::responses::{self as rows, NewDispositionRow, NewResponse, ResponseRow};
 use crate::db::models::{ideas, tags, users};
+pub use crate::db::views::responses::ResponseView;
+use crate::db::views::responses::response_view;
 use crate::db::{AnyConnection, now};
 use crate::domain::fields::{FieldError, FieldErrors};
-use crate::domain::ids::UserId;
+use crate::domain::identity::Identity;
+use crate::domain::ids::{IdeaId, ResponseId, UserId};
 use crate::domain::markdown;
 use crate::domain::moderation::Visibility;
-use crate::domain::policy::Actor;
-use crate::domain::role::Role;
+use crate::domain::policy::{self, Actor};
+use crate::domain::response_status::ResponseStatus;
 use crate::email::compose::MailKind;
 use crate::email::outbox;
 use crate::error::AppError;
-use crate::services::consultations::{load_visible, phase_of};
-use crate::services::ideas::RESPONSE_STATUSES;
-use crate::state::AppState;
+use crate::services::consultations::load_visible;
+use crate::services::context::ServiceContext;
 
 pub const RESPONSE_MAX_CHARS: usize = 20_000;
 pub const DISPOSITION_TEXT_MAX_CHARS: usize = 10_000;
 pub const DISPOSITION_MAX_ROWS: usize = 1_000;
 
-/// Drafters and admins answer and export; nobody else.
-pub fn is_drafter(actor: &Actor) -> bool {
-    matches!(actor.role, Role::Drafter | Role::Admin)
-}
-
-pub fn require_drafter(actor: &Actor) -> Result<(), AppError> {
-    if is_drafter(actor) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("error-403"))
-    }
-}
-
-/// An answer as shown with an idea.
-#[derive(Clone, Debug, Serialize)]
-pub struct ResponseView {
-    pub id: i64,
-    pub status: String,
-    pub body: String,
-    pub body_html: String,
-    /// The plan section the answer changed, if any.
-    pub section: Option<String>,
-    pub published_at: Option<NaiveDateTime>,
-    /// How many ideas share this answer (1 for an individual answer).
-    pub idea_count: usize,
-}
-
-/// The shown form of a response row.
-pub fn response_view(conn: &mut AnyConnection, row: ResponseRow) -> Result<ResponseView, AppError> {
-    view(conn, row)
-}
-
-fn view(conn: &mut AnyConnection, row: ResponseRow) -> Result<ResponseView, AppError> {
-    let idea_count = rows::ideas_of(conn, row.id)?.len();
-    Ok(ResponseView {
-        id: row.id,
-        status: row.status,
-        body: row.body,
-        body_html: row.body_html,
-        section: row.section_key,
-        published_at: row.published_at,
-        idea_count,
-    })
-}
-
 /// An idea's published answer, and for drafters its pending draft.
+#[tracing::instrument(skip_all)]
 pub async fn for_idea(
-    state: &AppState,
+    ctx: &ServiceContext,
     viewer: Option<&Actor>,
-    idea: i64,
+    idea: IdeaId,
 ) -> Result<(Option<ResponseView>, Option<ResponseView>), AppError> {
-    let drafter = viewer.is_some_and(is_drafter);
-    state
-        .db
+    let idea = idea.0;
+    let drafter = viewer.is_some_and(|a| policy::can_draft(a).is_ok());
+    ctx.db
         .read(move |c| {
             let (published, draft) = rows::for_idea(c, idea)?;
-            let published = published.map(|r| view(c, r)).transpose()?;
+            let published = published.map(|r| response_view(c, r)).transpose()?;
             let draft = if drafter {
-                draft.map(|r| view(c, r)).transpose()?
+                draft.map(|r| response_view(c, r)).transpose()?
             } else {
                 None
             };
@@ -113,6 +73,8 @@ pub enum Group {
     /// Every visible idea pointing at the section.
     Section(String),
     Selection(Vec<i64>),
+    /// Every visible submission of a campaign: the copies of one letter answered at once.
+    Campaign(i64),
 }
 
 /// A response as submitted.
@@ -130,7 +92,7 @@ fn parse(
 ) -> Result<(String, String, Option<String>), AppError> {
     let mut errors = FieldErrors::new();
     let status = input.status.trim();
-    if !RESPONSE_STATUSES.contains(&status) {
+    if ResponseStatus::parse(status).is_none() {
         errors.push(FieldError::new("status", "error-status-invalid"));
     }
     let body = input.body.trim();
@@ -196,6 +158,13 @@ fn resolve_group(
             let tagged = tags::ideas_with(conn, tag.id)?;
             visible(conn, tagged)?
         }
+        Group::Campaign(id) => {
+            let campaign = campaign_rows::find(conn, *id)?
+                .filter(|c| c.consultation_id == consultation.id)
+                .ok_or(AppError::validation("campaign", "error-campaign-unknown"))?;
+            let members = campaign_rows::members(conn, campaign.id)?;
+            visible(conn, members)?
+        }
         Group::Section(key) => {
             if !consultations::list_sections(conn, consultation.id)?
                 .iter()
@@ -245,7 +214,7 @@ struct ListedIdea {
 /// author and supporter gets one email in their language.
 fn publish_in(
     conn: &mut AnyConnection,
-    state: &AppState,
+    ctx: &ServiceContext,
     response: &ResponseRow,
     consultation: &ConsultationRow,
 ) -> Result<usize, AppError> {
@@ -268,18 +237,18 @@ fn publish_in(
         let Some(email) = user.email.clone() else {
             continue;
         };
-        let lang = user.language().unwrap_or(state.settings.default_language);
+        let lang = user.language().unwrap_or(ctx.settings.default_language);
         let mut listed = Vec::new();
         for id in person_ideas.iter().take(20) {
             if let Some(idea) = ideas::find(conn, *id)? {
                 listed.push(ListedIdea {
                     receipt: idea.receipt,
                     title: idea.title,
-                    link: state.settings.absolute(&format!("/ideas/{id}")),
+                    link: ctx.settings.absolute(&format!("/ideas/{id}")),
                 });
             }
         }
-        let mail = state.mail.compose(
+        let mail = ctx.mail.compose(
             lang,
             MailKind::ResponsePublished,
             &AnswerMail {
@@ -296,19 +265,20 @@ fn publish_in(
 
 /// Writes (and optionally publishes) a response for a group of ideas. For one idea that
 /// already has its own unpublished answer, that draft is updated in place.
+#[tracing::instrument(skip_all)]
 pub async fn respond(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     slug: &str,
     group: Group,
     input: ResponseInput,
 ) -> Result<ResponseView, AppError> {
     let actor = identity.user.actor();
-    require_drafter(&actor)?;
+    policy::can_draft(&actor)?;
     let user = identity.user.id.0;
     let slug = slug.to_owned();
-    let st = state.clone();
-    let result = state
+    let st = ctx.clone();
+    let result = ctx
         .db
         .write(move |c| {
             let consultation = load_visible(c, &slug, Some(&actor))?;
@@ -367,24 +337,25 @@ pub async fn respond(
                 publish_in(c, &st, &row, &consultation)?;
             }
             let row = rows::find(c, response_id)?.ok_or(AppError::NotFound)?;
-            view(c, row)
+            response_view(c, row)
         })
         .await?;
-    state.mail.wake();
+    ctx.mail.wake();
     Ok(result)
 }
 
 /// Publishes every draft response of a consultation; returns how many were published.
+#[tracing::instrument(skip_all)]
 pub async fn publish_all(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     slug: &str,
 ) -> Result<usize, AppError> {
     let actor = identity.user.actor();
-    require_drafter(&actor)?;
+    policy::can_draft(&actor)?;
     let slug = slug.to_owned();
-    let st = state.clone();
-    let published = state
+    let st = ctx.clone();
+    let published = ctx
         .db
         .write(move |c| {
             let consultation = load_visible(c, &slug, Some(&actor))?;
@@ -395,22 +366,23 @@ pub async fn publish_all(
             Ok(count)
         })
         .await?;
-    state.mail.wake();
+    ctx.mail.wake();
     tracing::info!(published, "responses published");
     Ok(published)
 }
 
 /// Publishes one response.
+#[tracing::instrument(skip_all)]
 pub async fn publish_one(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
-    response: i64,
+    response: ResponseId,
 ) -> Result<(), AppError> {
+    let response = response.0;
     let actor = identity.user.actor();
-    require_drafter(&actor)?;
-    let st = state.clone();
-    state
-        .db
+    policy::can_draft(&actor)?;
+    let st = ctx.clone();
+    ctx.db
         .write(move |c| {
             let row = rows::find(c, response)?.ok_or(AppError::NotFound)?;
             let consultation = consultations::find(c, row.consultation_id)?;
@@ -420,27 +392,27 @@ pub async fn publish_one(
             publish_in(c, &st, &row, &consultation).map(|_| ())
         })
         .await?;
-    state.mail.wake();
+    ctx.mail.wake();
     Ok(())
 }
 
 /// Draft responses of a consultation, for the drafters' page.
+#[tracing::instrument(skip_all)]
 pub async fn drafts(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     slug: &str,
 ) -> Result<Vec<(ResponseView, Vec<i64>)>, AppError> {
     let actor = identity.user.actor();
-    require_drafter(&actor)?;
+    policy::can_draft(&actor)?;
     let slug = slug.to_owned();
-    state
-        .db
+    ctx.db
         .read(move |c| {
             let consultation = load_visible(c, &slug, Some(&actor))?;
             let mut out = Vec::new();
             for draft in rows::drafts(c, consultation.id)? {
                 let ideas = rows::ideas_of(c, draft.id)?;
-                out.push((view(c, draft)?, ideas));
+                out.push((response_view(c, draft)?, ideas));
             }
             Ok(out)
         })
@@ -472,6 +444,9 @@ pub struct Disposition {
     pub rows: Vec<DispositionRowView>,
     /// Visible ideas no row covers yet (drafters only; empty for the public).
     pub uncovered: Vec<(i64, String, String)>,
+    /// The four counts the table answers, with their rule (in Japanese; pages restate it
+    /// in the reader's language).
+    pub counts: Ledger,
 }
 
 fn build_disposition(
@@ -540,6 +515,7 @@ fn build_disposition(
         published_at,
         rows: out,
         uncovered,
+        counts: ledger_in(conn, consultation, Lang::Ja)?,
     })
 }
 
@@ -557,15 +533,17 @@ pub fn disposition_sync(
 }
 
 /// The table: drafters always (with the ideas no row covers), everyone else once published.
+#[tracing::instrument(skip_all)]
 pub async fn disposition(
-    state: &AppState,
+    ctx: &ServiceContext,
     viewer: Option<Actor>,
     slug: &str,
 ) -> Result<Disposition, AppError> {
-    let staff = viewer.as_ref().is_some_and(is_drafter);
+    let staff = viewer
+        .as_ref()
+        .is_some_and(|a| policy::can_draft(a).is_ok());
     let slug = slug.to_owned();
-    state
-        .db
+    ctx.db
         .read(move |c| {
             let consultation = load_visible(c, &slug, viewer.as_ref())?;
             let table = build_disposition(c, &consultation, staff)?;
@@ -592,21 +570,21 @@ pub struct RowInput {
 }
 
 /// Saves the whole table; `published` publishes it (or takes it back with `false`).
+#[tracing::instrument(skip_all)]
 pub async fn save_disposition(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     slug: &str,
     input: Vec<RowInput>,
     published: Option<bool>,
 ) -> Result<Disposition, AppError> {
     let actor = identity.user.actor();
-    require_drafter(&actor)?;
+    policy::can_draft(&actor)?;
     if input.len() > DISPOSITION_MAX_ROWS {
         return Err(AppError::validation("rows", "error-too-many"));
     }
     let slug = slug.to_owned();
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let consultation = load_visible(c, &slug, Some(&actor))?;
             let sections: Vec<String> = consultations::list_sections(c, consultation.id)?
@@ -681,27 +659,22 @@ pub async fn save_disposition(
         .await
 }
 
-/// Whether the viewer may see a consultation's report: drafters (and staff) always,
-/// everyone once the consultation has closed.
-pub fn may_see_report(actor: Option<&Actor>, consultation: &ConsultationRow) -> bool {
-    actor.is_some_and(|a| a.role.is_staff())
-        || phase_of(consultation, now()) == crate::domain::consultation::Phase::Closed
-}
-
 /// Answers one idea (finds its consultation first).
+#[tracing::instrument(skip_all)]
 pub async fn respond_to_idea(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
-    idea: i64,
+    idea: IdeaId,
     input: ResponseInput,
 ) -> Result<ResponseView, AppError> {
-    require_drafter(&identity.user.actor())?;
-    let slug = state
+    let idea = idea.0;
+    policy::can_draft(&identity.user.actor())?;
+    let slug = ctx
         .db
         .read(move |c| {
             let row = ideas::find(c, idea)?.ok_or(AppError::NotFound)?;
             Ok(consultations::find(c, row.consultation_id)?.slug)
         })
         .await?;
-    respond(state, identity, &slug, Group::Idea(idea), input).await
+    respond(ctx, identity, &slug, Group::Idea(idea), input).await
 }

@@ -14,18 +14,40 @@ pub fn visibility_for(
     premoderation: bool,
     text: &str,
 ) -> Result<Visibility, AppError> {
-    if premoderation {
-        return Ok(Visibility::Pending);
+    Ok(Screen::load(conn, premoderation)?.visibility(text))
+}
+
+/// The screening rules of one consultation, read once for many submissions (an import).
+pub struct Screen {
+    premoderation: bool,
+    filters: Vec<FilterPattern>,
+}
+
+impl Screen {
+    pub fn load(conn: &mut AnyConnection, premoderation: bool) -> Result<Screen, AppError> {
+        let filters = if premoderation {
+            Vec::new()
+        } else {
+            moderation::filters(conn)?
+                .iter()
+                // A pattern that no longer compiles is skipped rather than blocking every post.
+                .filter_map(|row| FilterPattern::parse(&row.pattern, row.is_regex).ok())
+                .collect()
+        };
+        Ok(Screen {
+            premoderation,
+            filters,
+        })
     }
-    for row in moderation::filters(conn)? {
-        // A pattern that no longer compiles is skipped rather than blocking every post.
-        if let Ok(pattern) = FilterPattern::parse(&row.pattern, row.is_regex)
-            && pattern.matches(text)
-        {
-            return Ok(Visibility::Pending);
+
+    /// Whether a new submission shows at once or waits for approval.
+    pub fn visibility(&self, text: &str) -> Visibility {
+        if self.premoderation || self.filters.iter().any(|p| p.matches(text)) {
+            Visibility::Pending
+        } else {
+            Visibility::Visible
         }
     }
-    Ok(Visibility::Visible)
 }
 
 /// Accounts younger than a day may not post links (422 on `field`).

@@ -8,19 +8,19 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::identity::Identity;
 use crate::db::models::ideas::{self, IdeaFilter};
 use crate::db::models::votes;
 use crate::db::search::{self, CommentMatch, IdeaMatch, Scope};
 use crate::domain::content::VoteValue;
+use crate::domain::identity::Identity;
 use crate::domain::listing::Sort;
 use crate::domain::markdown;
 use crate::domain::policy;
 use crate::domain::search_text::{self, Segment};
 use crate::error::AppError;
 use crate::services::consultations::load_visible;
+use crate::services::context::ServiceContext;
 use crate::services::ideas::{IdeaSummary, TagView};
-use crate::state::AppState;
 
 /// Results per page unless asked otherwise.
 pub const DEFAULT_LIMIT: i64 = 20;
@@ -296,13 +296,12 @@ fn page_of<T, R>(
 /// found by staff only; withdrawn ideas are found and marked; deleted comments never.
 #[tracing::instrument(skip_all)]
 pub async fn search(
-    state: &AppState,
+    ctx: &ServiceContext,
     viewer: Option<&Identity>,
     request: SearchRequest,
 ) -> Result<SearchResults, AppError> {
     let actor = viewer.map(|v| v.user.actor());
-    state
-        .db
+    ctx.db
         .read(move |c| {
             let consultation = match &request.consultation {
                 None => None,
@@ -368,7 +367,7 @@ pub struct SimilarIdea {
 /// finds nothing. Only an unknown (or, for the viewer, invisible) consultation is an error.
 #[tracing::instrument(skip_all)]
 pub async fn similar(
-    state: &AppState,
+    ctx: &ServiceContext,
     viewer: Option<&Identity>,
     slug: &str,
     text: &str,
@@ -377,8 +376,7 @@ pub async fn similar(
     let actor = viewer.map(|v| v.user.actor());
     let viewer_id = viewer.map(|v| v.user.id.0);
     let slug = slug.to_owned();
-    state
-        .db
+    ctx.db
         .read(move |c| {
             let consultation = load_visible(c, &slug, actor.as_ref())?;
             let wanted = search_text::features(&draft);

@@ -2,64 +2,45 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use crate::auth::client_ip::ClientInfo;
-use crate::auth::identity::{Credential, CurrentUser, Identity};
 use crate::auth::tokens::{hash_token, random_token};
+use crate::db::models::known_devices;
 use crate::db::models::sessions::{self, NewSession, SessionRow};
 use crate::db::models::users::UserRow;
 use crate::db::{AnyConnection, now};
+use crate::domain::client::ClientInfo;
+use crate::domain::identity::{Credential, Identity};
 use crate::domain::ids::{SessionId, UserId};
 use crate::error::AppError;
+use crate::services::context::ServiceContext;
 use crate::services::credentials;
-use crate::state::AppState;
-
-/// Sessions found by token hash, reused while fresh (`FreshCache`): signing out, a role
-/// change or a suspension is a write, and so drops them at once.
-pub struct LiveSessions {
-    /// The session and what requests need of its person (not the whole account row: no
-    /// password hash is kept in memory).
-    found: crate::db::fresh_cache::FreshCache<String, Option<(SessionRow, CurrentUser)>>,
-    /// When this process last recorded each session's activity: a session found again
-    /// before its cached row shows that record is not recorded twice.
-    recorded: quick_cache::sync::Cache<i64, NaiveDateTime>,
-}
-
-impl LiveSessions {
-    pub fn new(db: crate::db::Db) -> Self {
-        Self {
-            found: crate::db::fresh_cache::FreshCache::new(db, 16_384),
-            recorded: quick_cache::sync::Cache::new(16_384),
-        }
-    }
-}
 
 /// Writing `last_seen_at` on every request would make every page view a write.
 const TOUCH_INTERVAL: Duration = Duration::seconds(60);
 
-fn idle_since(state: &AppState, at: NaiveDateTime) -> NaiveDateTime {
-    at - Duration::minutes(state.settings.session_idle_minutes)
+fn idle_since(ctx: &ServiceContext, at: NaiveDateTime) -> NaiveDateTime {
+    at - Duration::minutes(ctx.settings.session_idle_minutes)
 }
 
 /// The live session behind a cookie value, if any.
+#[tracing::instrument(skip_all)]
 pub async fn authenticate(
-    state: &AppState,
+    ctx: &ServiceContext,
     cookie_token: &str,
 ) -> Result<Option<Identity>, AppError> {
     let hash = hash_token(cookie_token);
     let at = now();
-    let idle = idle_since(state, at);
-    let live = state.live_sessions.clone();
+    let idle = idle_since(ctx, at);
+    let live = ctx.live_sessions.clone();
     // Most requests of a signed-in person find their session already loaded.
     let found = match live.found.peek(&hash) {
         Some(found) => found,
         None => {
-            state
-                .db
+            ctx.db
                 .read_point(move |c| {
                     let key = hash.clone();
                     Ok(live.found.get_or_load(&key, || {
                         sessions::find_live(c, &hash, at, idle).map(|found| {
-                            found.map(|(session, user)| (session, CurrentUser::from_row(&user)))
+                            found.map(|(session, user)| (session, user.current_user()))
                         })
                     })?)
                 })
@@ -69,7 +50,7 @@ pub async fn authenticate(
     let Some((session, user)) = found.as_ref().clone() else {
         return Ok(None);
     };
-    record_activity(state, &session, at);
+    record_activity(ctx, &session, at);
     Ok(Some(Identity {
         user,
         credential: Credential::Session {
@@ -82,7 +63,7 @@ pub async fn authenticate(
 /// Starts a session inside a transaction; returns the cookie value (only its hash is stored).
 pub fn start(
     conn: &mut AnyConnection,
-    state: &AppState,
+    ctx: &ServiceContext,
     user: UserId,
     user_agent: &str,
 ) -> Result<String, AppError> {
@@ -98,7 +79,7 @@ pub fn start(
             user_agent,
             created_at: at,
             last_seen_at: at,
-            expires_at: at + Duration::hours(state.settings.session_max_hours),
+            expires_at: at + Duration::hours(ctx.settings.session_max_hours),
         },
     )?;
     Ok(token)
@@ -107,8 +88,8 @@ pub fn start(
 /// Records that a session is in use, at most once per `TOUCH_INTERVAL`, without making the
 /// request wait: the record only moves the idle timeout, and a failed one just lets the
 /// session idle out a little sooner.
-fn record_activity(state: &AppState, session: &SessionRow, at: NaiveDateTime) {
-    let live = &state.live_sessions;
+fn record_activity(ctx: &ServiceContext, session: &SessionRow, at: NaiveDateTime) {
+    let live = &ctx.live_sessions;
     let last = live
         .recorded
         .get(&session.id)
@@ -120,10 +101,10 @@ fn record_activity(state: &AppState, session: &SessionRow, at: NaiveDateTime) {
     }
     live.recorded.insert(session.id, at);
     let id = SessionId(session.id);
-    let db = state.db.clone();
+    let db = ctx.db.clone();
     tokio::spawn(async move {
         if let Err(err) = db
-            .write_unseen(move |c| Ok(sessions::touch(c, id, at)?))
+            .write_bookkeeping(move |c| Ok(sessions::touch(c, id, at)?))
             .await
         {
             tracing::warn!(error = %err, "could not record session activity");
@@ -131,52 +112,77 @@ fn record_activity(state: &AppState, session: &SessionRow, at: NaiveDateTime) {
     });
 }
 
+/// A successful sign-in: the account, the new session's token, and the browser's
+/// known-device token (the one it sent, or a new one) for its cookie.
+pub struct SignedIn {
+    pub user: UserRow,
+    pub session_token: String,
+    pub device_token: String,
+}
+
 /// Checks credentials and opens a new session. A session the browser already had is ended,
-/// so a login always gets a fresh token.
+/// so a login always gets a fresh token. The browser becomes (or stays) a known device of the
+/// account, which later failed logins from elsewhere do not hold back.
+#[tracing::instrument(skip_all)]
 pub async fn login(
-    state: &AppState,
+    ctx: &ServiceContext,
     email: &str,
     password: &str,
     client: &ClientInfo,
     previous: Option<SessionId>,
-) -> Result<(UserRow, String), AppError> {
-    let user = credentials::check(state, email, password, client).await?;
-    let st = state.clone();
+) -> Result<SignedIn, AppError> {
+    let user = credentials::check(ctx, email, password, client).await?;
+    let st = ctx.clone();
     let user_agent = client.user_agent.clone();
     let id = user.id();
-    let token = state
+    let device_token = match &client.device {
+        Some(token) => token.expose().to_owned(),
+        None => random_token()?,
+    };
+    let device_hash = hash_token(&device_token);
+    let session_token = ctx
         .db
         .write(move |c| {
             if let Some(old) = previous {
                 sessions::delete(c, old)?;
             }
+            known_devices::remember(c, &device_hash, id, now())?;
             start(c, &st, id, &user_agent)
         })
         .await?;
     tracing::info!(user = %id, "signed in");
-    Ok((user, token))
+    Ok(SignedIn {
+        user,
+        session_token,
+        device_token,
+    })
 }
 
-pub async fn logout(state: &AppState, session: SessionId) -> Result<(), AppError> {
-    state
-        .db
+#[tracing::instrument(skip_all)]
+pub async fn logout(ctx: &ServiceContext, session: SessionId) -> Result<(), AppError> {
+    ctx.db
         .write(move |c| Ok(sessions::delete(c, session).map(|_| ())?))
         .await
 }
 
 /// The user's live sessions, most recently used first.
-pub async fn list(state: &AppState, user: UserId) -> Result<Vec<SessionRow>, AppError> {
+#[tracing::instrument(skip_all)]
+pub async fn list(ctx: &ServiceContext, user: UserId) -> Result<Vec<SessionRow>, AppError> {
     let at = now();
-    let idle = idle_since(state, at);
-    state
-        .db
+    let idle = idle_since(ctx, at);
+    ctx.db
         .read(move |c| Ok(sessions::list_for_user(c, user, idle, at)?))
         .await
 }
 
 /// Ends one of the user's own sessions (404 if it is not theirs).
-pub async fn end_one(state: &AppState, user: UserId, session: SessionId) -> Result<(), AppError> {
-    let deleted = state
+#[tracing::instrument(skip_all)]
+pub async fn end_one(
+    ctx: &ServiceContext,
+    user: UserId,
+    session: SessionId,
+) -> Result<(), AppError> {
+    let deleted = ctx
         .db
         .write(move |c| Ok(sessions::delete_owned(c, user, session)?))
         .await?;
@@ -187,9 +193,9 @@ pub async fn end_one(state: &AppState, user: UserId, session: SessionId) -> Resu
 }
 
 /// "Sign out everywhere": ends every session of the user, this one included.
-pub async fn end_all(state: &AppState, user: UserId) -> Result<usize, AppError> {
-    state
-        .db
+#[tracing::instrument(skip_all)]
+pub async fn end_all(ctx: &ServiceContext, user: UserId) -> Result<usize, AppError> {
+    ctx.db
         .write(move |c| Ok(sessions::delete_for_user(c, user)?))
         .await
 }

@@ -3,18 +3,19 @@
 
 use serde::Serialize;
 
-use crate::auth::identity::Identity;
 use crate::db::models::consultations::ConsultationRow;
 use crate::db::models::moderation::{self as rows, NewAction};
 use crate::db::models::tags::{self, NewTag, TagChanges};
 use crate::db::{AnyConnection, now};
 use crate::domain::consultation::Slug;
 use crate::domain::fields::{FieldError, FieldErrors};
-use crate::domain::policy::Actor;
+use crate::domain::identity::Identity;
+use crate::domain::ids::IdeaId;
+use crate::domain::policy::{self, Actor};
 use crate::error::AppError;
+use crate::services::consultation_counts::count;
 use crate::services::consultations::load_visible;
-use crate::services::moderation::require_moderator;
-use crate::state::AppState;
+use crate::services::context::ServiceContext;
 
 pub const TAG_NAME_MAX_CHARS: usize = 60;
 pub const TAG_DESCRIPTION_MAX_CHARS: usize = 500;
@@ -96,32 +97,47 @@ fn consultation_for(
     load_visible(conn, slug, actor)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
-    state: &AppState,
+    ctx: &ServiceContext,
     viewer: Option<Actor>,
     slug: &str,
 ) -> Result<Vec<TagInfo>, AppError> {
     let slug = slug.to_owned();
-    let counts = state.counts.clone();
-    let rows = state.consultation_rows.clone();
-    state
-        .db
-        .read(move |c| {
-            let consultation = rows.load_visible(c, &slug, viewer.as_ref())?;
-            let counts = counts.get(c, consultation.id)?;
-            Ok(tags::list(c, consultation.id)?
-                .into_iter()
-                .map(|t| TagInfo {
-                    idea_count: counts.with_tag(t.id),
-                    slug: t.slug,
-                    name_ja: t.name_ja,
-                    name_en: t.name_en,
-                    color: t.color,
-                    description: t.description,
-                })
-                .collect())
-        })
+    let ctx = ctx.clone();
+    ctx.db
+        .clone()
+        .read(move |c| list_in(c, &ctx, viewer, &slug))
         .await
+}
+
+/// `list` on a connection already at hand.
+pub fn list_in(
+    c: &mut AnyConnection,
+    ctx: &ServiceContext,
+    viewer: Option<Actor>,
+    slug: &str,
+) -> Result<Vec<TagInfo>, AppError> {
+    let consultation = crate::services::consultations::load_visible_kept(
+        &ctx.consultation_rows,
+        c,
+        slug,
+        viewer.as_ref(),
+    )?;
+    let totals = ctx
+        .counts
+        .get(&consultation.id, || count(c, consultation.id))?;
+    Ok(tags::list(c, consultation.id)?
+        .into_iter()
+        .map(|t| TagInfo {
+            idea_count: totals.value.with_tag(t.id),
+            slug: t.slug,
+            name_ja: t.name_ja,
+            name_en: t.name_en,
+            color: t.color,
+            description: t.description,
+        })
+        .collect())
 }
 
 /// A tag as submitted; `None` leaves a field unchanged on update.
@@ -134,14 +150,15 @@ pub struct TagInput {
     pub description: Option<String>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     slug: &str,
     input: TagInput,
 ) -> Result<TagInfo, AppError> {
     let actor = identity.user.actor();
-    require_moderator(&actor)?;
+    policy::can_moderate(&actor)?;
     let mut errors = FieldErrors::new();
     let tag_slug = errors.take(Slug::parse("slug", input.slug.as_deref().unwrap_or("")));
     let name_ja = errors.take(name("name_ja", input.name_ja.as_deref().unwrap_or("")));
@@ -155,8 +172,7 @@ pub async fn create(
     };
     let user = identity.user.id.0;
     let slug = slug.to_owned();
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let consultation = consultation_for(c, &slug, Some(&actor))?;
             if tags::find(c, consultation.id, tag_slug.as_str())?.is_some() {
@@ -194,15 +210,16 @@ pub async fn create(
         .await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     slug: &str,
     tag: &str,
     input: TagInput,
 ) -> Result<(), AppError> {
     let actor = identity.user.actor();
-    require_moderator(&actor)?;
+    policy::can_moderate(&actor)?;
     if input.slug.is_some() {
         return Err(AppError::validation("slug", "error-slug-immutable"));
     }
@@ -228,8 +245,7 @@ pub async fn update(
     errors.into_result()?;
     let user = identity.user.id.0;
     let (slug, tag) = (slug.to_owned(), tag.to_owned());
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let consultation = consultation_for(c, &slug, Some(&actor))?;
             let row = tags::find(c, consultation.id, &tag)?.ok_or(AppError::NotFound)?;
@@ -239,18 +255,18 @@ pub async fn update(
         .await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn delete(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     slug: &str,
     tag: &str,
 ) -> Result<(), AppError> {
     let actor = identity.user.actor();
-    require_moderator(&actor)?;
+    policy::can_moderate(&actor)?;
     let user = identity.user.id.0;
     let (slug, tag) = (slug.to_owned(), tag.to_owned());
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let consultation = consultation_for(c, &slug, Some(&actor))?;
             let row = tags::find(c, consultation.id, &tag)?.ok_or(AppError::NotFound)?;
@@ -261,19 +277,19 @@ pub async fn delete(
 }
 
 /// Folds one tag into another: its ideas get the other tag, then it goes.
+#[tracing::instrument(skip_all)]
 pub async fn merge(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     slug: &str,
     tag: &str,
     into: &str,
 ) -> Result<(), AppError> {
     let actor = identity.user.actor();
-    require_moderator(&actor)?;
+    policy::can_moderate(&actor)?;
     let user = identity.user.id.0;
     let (slug, tag, into) = (slug.to_owned(), tag.to_owned(), into.to_owned());
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let consultation = consultation_for(c, &slug, Some(&actor))?;
             let from = tags::find(c, consultation.id, &tag)?.ok_or(AppError::NotFound)?;
@@ -318,17 +334,18 @@ fn check_ideas(
 }
 
 /// Replaces an idea's tags with the given slugs (all from its consultation).
+#[tracing::instrument(skip_all)]
 pub async fn set_idea_tags(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
-    idea: i64,
+    idea: IdeaId,
     slugs: Vec<String>,
 ) -> Result<Vec<String>, AppError> {
+    let idea = idea.0;
     let actor = identity.user.actor();
-    require_moderator(&actor)?;
+    policy::can_moderate(&actor)?;
     let user = identity.user.id.0;
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let row = crate::db::models::ideas::find(c, idea)?.ok_or(AppError::NotFound)?;
             let mut ids = Vec::new();
@@ -360,8 +377,9 @@ pub async fn set_idea_tags(
 }
 
 /// Adds a tag to many ideas and removes it from others, in one action.
+#[tracing::instrument(skip_all)]
 pub async fn bulk(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
     slug: &str,
     tag: &str,
@@ -369,11 +387,10 @@ pub async fn bulk(
     remove: Vec<i64>,
 ) -> Result<(usize, usize), AppError> {
     let actor = identity.user.actor();
-    require_moderator(&actor)?;
+    policy::can_moderate(&actor)?;
     let user = identity.user.id.0;
     let (slug, tag) = (slug.to_owned(), tag.to_owned());
-    state
-        .db
+    ctx.db
         .write(move |c| {
             let consultation = consultation_for(c, &slug, Some(&actor))?;
             let row = tags::find(c, consultation.id, &tag)?.ok_or(AppError::NotFound)?;

@@ -8,10 +8,10 @@ use crate::domain::email::EmailAddress;
 use crate::domain::fields::FieldErrors;
 use crate::domain::ids::UserId;
 use crate::domain::password::NewPassword;
-use crate::domain::policy::{self, Actor, RoleChangeDenied};
+use crate::domain::policy::{self, Actor};
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::services::context::ServiceContext;
 
 pub const USERS_PER_PAGE: i64 = 50;
 pub const SEARCH_MAX_CHARS: usize = 100;
@@ -24,15 +24,14 @@ pub struct UserPage {
     pub pages: i64,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn search(
-    state: &AppState,
+    ctx: &ServiceContext,
     actor: &Actor,
     query: &str,
     page: i64,
 ) -> Result<UserPage, AppError> {
-    if !policy::can_manage_users(actor) {
-        return Err(AppError::Forbidden("error-403"));
-    }
+    policy::can_administer(actor)?;
     if query.chars().count() > SEARCH_MAX_CHARS {
         return Err(AppError::BadRequest("error-search-too-long"));
     }
@@ -41,7 +40,7 @@ pub async fn search(
     }
     let q = query.to_owned();
     let offset = (page - 1) * USERS_PER_PAGE;
-    let (users, total) = state
+    let (users, total) = ctx
         .db
         .read(move |c| Ok(users::search(c, &q, USERS_PER_PAGE, offset)?))
         .await?;
@@ -57,12 +56,12 @@ pub async fn search(
 /// sessions, so the change applies from their very next request. `actor` is `None` when
 /// run from the server's command line, which is trusted.
 pub fn set_role_sync(
-    state: &AppState,
+    ctx: &ServiceContext,
     actor: Option<&Actor>,
     target: UserId,
     role: Role,
 ) -> Result<UserRow, AppError> {
-    state.db.write_sync(|c| {
+    ctx.db.write_sync(|c| {
         let user = users::find(c, target)?.ok_or(AppError::NotFound)?;
         let admins = users::count_admins(c)?;
         let acting = actor.copied().unwrap_or(Actor {
@@ -70,12 +69,7 @@ pub fn set_role_sync(
             role: Role::Admin,
             verified: true,
         });
-        policy::can_change_role(&acting, user.role(), role, admins).map_err(
-            |denied| match denied {
-                RoleChangeDenied::NotAdmin => AppError::Forbidden("error-403"),
-                RoleChangeDenied::LastAdmin => AppError::Conflict("error-last-admin"),
-            },
-        )?;
+        policy::can_change_role(&acting, user.role(), role, admins)?;
         if user.role() != role {
             users::set_role(c, target, role, now())?;
             session_rows::delete_for_user(c, target)?;
@@ -84,13 +78,14 @@ pub fn set_role_sync(
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn set_role(
-    state: &AppState,
+    ctx: &ServiceContext,
     actor: &Actor,
     target: UserId,
     role: Role,
 ) -> Result<(), AppError> {
-    let st = state.clone();
+    let st = ctx.clone();
     let actor = *actor;
     let before =
         crate::db::run_blocking(move || set_role_sync(&st, Some(&actor), target, role)).await?;
@@ -99,8 +94,9 @@ pub async fn set_role(
 }
 
 /// Creates an account from the command line (optionally already verified).
+#[tracing::instrument(skip_all)]
 pub async fn create_user(
-    state: &AppState,
+    ctx: &ServiceContext,
     email: &str,
     name: &str,
     role: Role,
@@ -114,9 +110,8 @@ pub async fn create_user(
     let (Some(email), Some(name), Some(password)) = (email, name, password) else {
         return Err(AppError::Validation(errors));
     };
-    let hash = state.hasher.hash(password.expose()).await?;
-    state
-        .db
+    let hash = ctx.hasher.hash(password.expose()).await?;
+    ctx.db
         .write(move |c| {
             if users::email_taken(c, email.as_str())? {
                 return Err(AppError::validation("email", "error-email-taken"));
@@ -139,10 +134,10 @@ pub async fn create_user(
         .await
 }
 
-pub async fn find_by_email(state: &AppState, email: &str) -> Result<Option<UserRow>, AppError> {
+#[tracing::instrument(skip_all)]
+pub async fn find_by_email(ctx: &ServiceContext, email: &str) -> Result<Option<UserRow>, AppError> {
     let email = EmailAddress::parse("email", email)?;
-    state
-        .db
+    ctx.db
         .read(move |c| Ok(users::find_by_email(c, email.as_str())?))
         .await
 }

@@ -1,18 +1,22 @@
 //! Support and opposition: one vote per person and idea, counters kept in the same
-//! transaction, safe under parallel identical requests.
+//! transaction, safe under parallel identical requests and under a merge of the idea: a vote
+//! on a merged idea counts for the idea it was merged into.
 
 use serde::Serialize;
 
-use crate::auth::identity::Identity;
+use crate::db::models::consultations::ConsultationRow;
 use crate::db::models::{ideas, votes};
 use crate::db::{AnyConnection, now};
-use crate::domain::content::{self, VoteValue};
-use crate::domain::policy::{self, VoteDenied};
+use crate::domain::content::VoteValue;
+use crate::domain::identity::Identity;
+use crate::domain::ids::IdeaId;
+use crate::domain::policy::{self, Actor};
+use crate::domain::tally::Tally;
 use crate::error::AppError;
 use crate::rate_limit::VOTES_PER_ACCOUNT;
-use crate::services::consultations::{participation_error, phase_of};
-use crate::services::ideas::{load_idea, require_open_idea};
-use crate::state::AppState;
+use crate::services::consultations::phase_of;
+use crate::services::context::ServiceContext;
+use crate::services::ideas::load_idea;
 
 /// The idea's counts after a vote, and the caller's vote.
 #[derive(Clone, Debug, Serialize)]
@@ -23,12 +27,40 @@ pub struct VoteOutcome {
     pub my_vote: Option<VoteValue>,
 }
 
-fn vote_error(denied: VoteDenied) -> AppError {
-    match denied {
-        VoteDenied::Participation(p) => participation_error(p),
-        VoteDenied::OwnIdea => AppError::Forbidden("error-vote-own-idea"),
-        VoteDenied::Withdrawn => AppError::Forbidden("error-idea-withdrawn"),
+/// Most merges a vote follows from the idea it names. Each merge went into an idea that was
+/// visible then, so chains are short and never circular; this only bounds the loop.
+const MERGES_FOLLOWED: usize = 8;
+
+/// Runs a vote's write on `idea_id`. Where that write found the idea merged (and so changed
+/// nothing and released its lock), runs it again on the idea it went into: the vote counts
+/// where the merged idea's votes went, however the vote and the merge interleaved.
+async fn following_merges<T, W, Fut>(idea_id: i64, mut write: W) -> Result<T, AppError>
+where
+    W: FnMut(i64) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let mut idea = idea_id;
+    for _ in 0..MERGES_FOLLOWED {
+        match write(idea).await {
+            Err(AppError::MovedIdea(into)) => idea = into,
+            other => return other,
+        }
     }
+    Err(AppError::MovedIdea(idea))
+}
+
+/// Takes the idea's lock against merges, then reads it: what the vote sees stays true until
+/// it commits.
+fn load_held(
+    c: &mut AnyConnection,
+    idea_id: i64,
+    actor: &Actor,
+) -> Result<(ideas::IdeaRow, ConsultationRow), AppError> {
+    if !ideas::hold_against_merge(c, idea_id)? {
+        return Err(AppError::NotFound);
+    }
+    let (idea, _, consultation) = load_idea(c, idea_id, Some(actor))?;
+    Ok((idea, consultation))
 }
 
 /// Moves the counters by the change from `before` to `after` and refreshes the sort scores.
@@ -38,50 +70,52 @@ fn apply(
     before: Option<(VoteValue, chrono::NaiveDateTime)>,
     after: Option<VoteValue>,
 ) -> Result<(i32, i32), AppError> {
-    let count = |v: Option<VoteValue>, which: VoteValue| i32::from(v == Some(which));
-    let old = before.map(|(v, _)| v);
-    let support = count(after, VoteValue::Support) - count(old, VoteValue::Support);
-    let oppose = count(after, VoteValue::Oppose) - count(old, VoteValue::Oppose);
+    let (support, oppose) = Tally::change(before.map(|(v, _)| v), after);
     if support == 0 && oppose == 0 {
         let row = ideas::find(conn, idea)?.ok_or(AppError::NotFound)?;
         return Ok((row.support_count, row.oppose_count));
     }
-    let (s, o, mut trend) = ideas::add_votes(conn, idea, support, oppose)?;
+    // The counters move in the database, so that parallel votes add up; the trend follows.
+    let (s, o, trend) = ideas::add_votes(conn, idea, support, oppose)?;
+    let mut tally = Tally {
+        support: s,
+        oppose: o,
+        trend,
+    };
     if let Some((VoteValue::Support, cast_at)) = before {
-        trend = content::log2_sub(trend, content::trend_weight(cast_at));
+        tally = tally.without_support_trend(cast_at);
     }
     if after == Some(VoteValue::Support) {
-        trend = content::log2_add(trend, content::trend_weight(now()));
+        tally = tally.with_support_trend(now());
     }
-    ideas::set_scores(conn, idea, trend, content::controversy(s, o))?;
+    ideas::set_scores(conn, idea, tally.trend, tally.controversy())?;
     Ok((s, o))
 }
 
 /// Supports or opposes an idea; repeating the same vote changes nothing.
+#[tracing::instrument(skip_all)]
 pub async fn set(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
-    idea_id: i64,
+    idea_id: IdeaId,
     value: VoteValue,
 ) -> Result<VoteOutcome, AppError> {
+    let idea_id = idea_id.0;
     let actor = identity.user.actor();
     let user = identity.user.id.0;
-    state
-        .limiter
+    ctx.limiter
         .hit_local(VOTES_PER_ACCOUNT, &user.to_string())?;
-    state
-        .db
-        .write(move |c| {
-            let (idea, _, consultation) = load_idea(c, idea_id, Some(&actor))?;
-            require_open_idea(&idea)?;
+    following_merges(idea_id, |idea_id| {
+        ctx.db.write(move |c| {
+            let (idea, consultation) = load_held(c, idea_id, &actor)?;
             let at = now();
             policy::can_vote(
                 Some(&actor),
                 phase_of(&consultation, at),
+                &idea.state(),
                 idea.author_id == user,
                 idea.is_withdrawn(),
-            )
-            .map_err(vote_error)?;
+            )?;
             let before = if votes::insert_if_absent(c, user, idea_id, value.as_i32(), at)? {
                 None
             } else {
@@ -108,24 +142,24 @@ pub async fn set(
                 my_vote: Some(value),
             })
         })
-        .await
+    })
+    .await
 }
 
 /// Withdraws the caller's vote (allowed while the consultation is open, also on withdrawn ideas).
+#[tracing::instrument(skip_all)]
 pub async fn clear(
-    state: &AppState,
+    ctx: &ServiceContext,
     identity: &Identity,
-    idea_id: i64,
+    idea_id: IdeaId,
 ) -> Result<VoteOutcome, AppError> {
+    let idea_id = idea_id.0;
     let actor = identity.user.actor();
     let user = identity.user.id.0;
-    state
-        .db
-        .write(move |c| {
-            let (idea, _, consultation) = load_idea(c, idea_id, Some(&actor))?;
-            require_open_idea(&idea)?;
-            policy::can_contribute(Some(&actor), phase_of(&consultation, now()))
-                .map_err(participation_error)?;
+    following_merges(idea_id, |idea_id| {
+        ctx.db.write(move |c| {
+            let (idea, consultation) = load_held(c, idea_id, &actor)?;
+            policy::can_clear_vote(Some(&actor), phase_of(&consultation, now()), &idea.state())?;
             let before = votes::find_for_update(c, user, idea_id)?;
             let (s, o) = match before {
                 None => apply(c, idea_id, None, None)?,
@@ -146,5 +180,6 @@ pub async fn clear(
                 my_vote: None,
             })
         })
-        .await
+    })
+    .await
 }

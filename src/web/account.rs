@@ -5,15 +5,15 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::client_ip::ClientInfo;
-use crate::auth::identity::{
-    Identity, SignedIn, removal_cookie, session_cookie, session_cookie_name,
-};
+use crate::domain::client::ClientInfo;
 use crate::domain::fields::FieldErrors;
+use crate::domain::identity::Identity;
 use crate::domain::ids::{ApiTokenId, SessionId};
 use crate::error::AppError;
+use crate::http::cookies::{removal_cookie, session_cookie, session_cookie_name};
+use crate::http::identity::SignedIn;
+use crate::http::state::AppState;
 use crate::services::{accounts, api_tokens, sessions};
-use crate::state::AppState;
 use crate::web::page::{PageContext, insert_errors, see_other_with_flash};
 
 #[derive(Serialize)]

@@ -6,12 +6,14 @@ use actix_web::{HttpResponse, web};
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use crate::auth::identity::{Identity, SignedIn};
+use crate::domain::identity::Identity;
+
 use crate::domain::consultation::ConsultationStatus;
 use crate::domain::policy::{self, Actor};
 use crate::error::AppError;
+use crate::http::identity::SignedIn;
+use crate::http::state::AppState;
 use crate::services::consultations::{self, ConsultationInput, OrganisationInput};
-use crate::state::AppState;
 use crate::web::page::{PageContext, see_other_with_flash};
 
 const STATUSES: [ConsultationStatus; 3] = [
@@ -22,11 +24,8 @@ const STATUSES: [ConsultationStatus; 3] = [
 
 fn require_admin(identity: &Identity) -> Result<Actor, AppError> {
     let actor = identity.user.actor();
-    if policy::can_manage_consultations(&actor) {
-        Ok(actor)
-    } else {
-        Err(AppError::Forbidden("error-403"))
-    }
+    policy::can_administer(&actor)?;
+    Ok(actor)
 }
 
 /// A stored UTC time as a `datetime-local` value in the site's time zone.

@@ -3,12 +3,12 @@
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::identity::SignedIn;
 use crate::domain::ids::UserId;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::http::identity::SignedIn;
+use crate::http::state::AppState;
 use crate::services::users_admin;
-use crate::state::AppState;
 use crate::web::page::{PageContext, see_other_with_flash};
 
 #[derive(Deserialize)]

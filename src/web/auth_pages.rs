@@ -4,12 +4,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::auth::client_ip::ClientInfo;
-use crate::auth::identity::{MaybeUser, removal_cookie, session_cookie, session_cookie_name};
+use crate::domain::client::ClientInfo;
 use crate::error::AppError;
+use crate::http::cookies::{removal_cookie, session_cookie, session_cookie_name};
+use crate::http::identity::MaybeUser;
+use crate::http::state::AppState;
 use crate::services::accounts::{self, LinkOutcome, Registration};
 use crate::services::sessions;
-use crate::state::AppState;
 use crate::web::page::{PageContext, safe_next, see_other, see_other_with_flash};
 
 /// A link token arrives as `?token=…`.
@@ -178,11 +179,16 @@ pub async fn login(
     let next = safe_next(form.next.as_deref());
     let previous = current.as_ref().and_then(|i| i.session_id());
     match sessions::login(&state, &form.email, &form.password, &client, previous).await {
-        Ok((user, token)) => {
+        Ok(signed_in) => {
+            let user = signed_in.user;
             let mut response = see_other(&next);
-            let _ = response.add_cookie(&session_cookie(&state.settings, token));
+            let _ = response.add_cookie(&session_cookie(&state.settings, signed_in.session_token));
+            let _ = response.add_cookie(&crate::http::cookies::device_cookie(
+                &state.settings,
+                signed_in.device_token,
+            ));
             if let Some(lang) = user.language() {
-                let mut cookie = crate::auth::identity::base_cookie(
+                let mut cookie = crate::http::cookies::base_cookie(
                     &state.settings,
                     crate::i18n::LANG_COOKIE,
                     lang.as_str().to_owned(),

@@ -5,7 +5,7 @@
 //! Text inside the SVG uses `currentColor`, so it follows the page's colour scheme; bars use
 //! mid-tone colours that keep a 3:1 contrast on light and dark backgrounds alike.
 
-use crate::web::sharing::xml_escape;
+use crate::web::share_links::xml_escape;
 
 /// Drawing width in SVG units; the image scales to its container.
 const WIDTH: i64 = 720;

@@ -4,19 +4,17 @@
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
-use crate::auth::identity::MaybeUser;
-use crate::domain::markdown;
 use crate::error::AppError;
-use crate::services::consultations::{self, ConsultationView};
+use crate::http::identity::Viewer;
+use crate::http::state::AppState;
+use crate::services::consultations::{self};
 use crate::services::ideas::{self, ListQuery};
-use crate::state::AppState;
+use crate::web::consultation_header::insert_consultation;
 use crate::web::page::PageContext;
-use crate::web::sharing::{self, with_query};
+use crate::web::share_links::with_query;
 
 /// How many ideas the consultation page previews.
 const TOP_IDEAS: &str = "5";
-/// Longest meta description, in characters.
-pub const DESCRIPTION_CHARS: usize = 200;
 
 /// A table-of-contents entry with its links.
 #[derive(Serialize)]
@@ -28,42 +26,21 @@ struct TocEntry<'a> {
     ideas_url: String,
 }
 
-/// The description a consultation shows to link previews.
-pub fn description(c: &ConsultationView) -> String {
-    let summary = c.summary.trim();
-    if summary.is_empty() {
-        markdown::plain_text(&c.body, DESCRIPTION_CHARS)
-    } else {
-        summary.chars().take(DESCRIPTION_CHARS).collect()
-    }
-}
-
-/// Adds what every page about a consultation shows in its head and header: the consultation,
-/// its feed link, share links and meta tags.
-pub fn insert_consultation(ctx: &mut tera::Context, state: &AppState, c: &ConsultationView) {
-    let path = format!("/c/{}", c.slug);
-    let (meta, share) = sharing::share(state, &path, &c.title, &description(c), "website");
-    ctx.insert("c", c);
-    ctx.insert("meta", &meta);
-    ctx.insert("share", &share);
-    ctx.insert("feed_url", &format!("{path}/feed.atom"));
-}
-
 #[tracing::instrument(skip_all)]
 pub async fn show(
     state: web::Data<AppState>,
     page: PageContext,
-    MaybeUser(viewer): MaybeUser,
+    viewer: Viewer,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = viewer.as_ref().map(|v| v.user.actor());
+    let actor = viewer.actor();
     let c = consultations::get(&state, actor, &path).await?;
     let top = ideas::parse_list(&ListQuery {
         sort: Some("top".to_owned()),
         limit: Some(TOP_IDEAS.to_owned()),
         ..ListQuery::default()
     })?;
-    let top = ideas::list(&state, viewer.as_ref(), &c.slug, top).await?;
+    let top = ideas::list(&state, viewer.person(), &c.slug, top).await?;
     let ideas_path = format!("/c/{}/ideas", c.slug);
     let toc: Vec<TocEntry> = c
         .sections

@@ -7,20 +7,16 @@ use actix_web::{HttpResponse, web};
 use chrono::NaiveDateTime;
 
 use crate::domain::lang::Lang;
+use crate::domain::time::rfc3339;
 use crate::error::AppError;
+use crate::http::state::AppState;
 use crate::i18n;
 use crate::services::ideas;
-use crate::state::AppState;
 use crate::web::page::PageContext;
-use crate::web::sharing::xml_escape;
+use crate::web::share_links::xml_escape;
 
 /// How many ideas the feed carries.
 pub const FEED_ENTRIES: i64 = 50;
-
-fn rfc3339(t: NaiveDateTime) -> String {
-    t.and_utc()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
 
 /// One entry of the feed, already in plain text.
 pub struct FeedEntry {

@@ -1,13 +1,12 @@
 //! `GET /healthz`: 200 when the database answers, 503 when it does not.
 
 use actix_web::{HttpResponse, web};
-use diesel::connection::SimpleConnection;
 use serde_json::json;
 
-use crate::state::AppState;
+use crate::http::state::AppState;
 
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let check = state.db.read(|c| Ok(c.batch_execute("SELECT 1")?)).await;
+    let check = state.db.ping().await;
     match check {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok", "database": "ok" })),
         Err(err) => {

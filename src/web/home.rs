@@ -4,11 +4,11 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::auth::identity::MaybeUser;
 use crate::domain::consultation::Phase;
 use crate::error::AppError;
+use crate::http::identity::Viewer;
+use crate::http::state::AppState;
 use crate::services::consultations;
-use crate::state::AppState;
 use crate::web::page::PageContext;
 
 /// `?organisation=slug`; an unknown slug is refused by the service (400).
@@ -22,7 +22,7 @@ pub struct HomeQuery {
 pub async fn home(
     state: web::Data<AppState>,
     page: PageContext,
-    MaybeUser(viewer): MaybeUser,
+    viewer: Viewer,
     query: web::Query<HomeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let organisation = query
@@ -31,8 +31,7 @@ pub async fn home(
         .map(str::trim)
         .filter(|o| !o.is_empty())
         .map(str::to_owned);
-    let cards =
-        consultations::list(&state, viewer.map(|v| v.user.actor()), organisation.clone()).await?;
+    let cards = consultations::list(&state, viewer.actor(), organisation.clone()).await?;
     let organisations = consultations::organisations(&state).await?;
     let (closed, current): (Vec<_>, Vec<_>) =
         cards.into_iter().partition(|c| c.phase == Phase::Closed);

@@ -4,29 +4,26 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::identity::{Identity, MaybeUser, SignedIn};
+use crate::domain::identity::Identity;
+use crate::domain::ids::IdeaId;
+use crate::domain::response_status::ResponseStatus;
+
 use crate::domain::content::VoteValue;
-use crate::domain::fields::FieldErrors;
 use crate::domain::listing::Sort;
 use crate::domain::markdown;
-use crate::domain::moderation::Visibility;
-use crate::domain::policy::{self, Actor, ParticipationDenied, VoteDenied};
+use crate::domain::policy::{self};
 use crate::error::AppError;
-use crate::i18n;
-use crate::services::consultations::{self, ConsultationView, participation_error};
-use crate::services::ideas::{
-    self, IdeaDetail, IdeaInput, IdeaSummary, ListQuery, RESPONSE_STATUSES,
-};
-use crate::services::{comments, search, tags, votes};
-use crate::state::AppState;
-use crate::web::consultations::insert_consultation;
-use crate::web::page::{PageContext, insert_errors, see_other_with_flash};
-use crate::web::sharing::{self, with_query};
+use crate::http::identity::{SignedIn, Viewer};
+use crate::http::state::AppState;
+use crate::services::consultations::{self, ConsultationView};
+use crate::services::ideas::{self, IdeaDetail, IdeaInput, IdeaSummary, ListQuery};
+use crate::services::{search, tags, votes};
+use crate::web::consultation_header::insert_consultation;
+use crate::web::page::{PageContext, see_other_with_flash};
+use crate::web::share_links::with_query;
 
 /// A sort option of the list, with the link that selects it.
 #[derive(Serialize)]
@@ -61,16 +58,16 @@ fn trimmed(v: &Option<String>) -> Option<&str> {
 pub async fn list(
     state: web::Data<AppState>,
     page: PageContext,
-    MaybeUser(viewer): MaybeUser,
+    viewer: Viewer,
     path: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let parsed = ideas::parse_list(&query)?;
     let sort = parsed.sort;
-    let actor = viewer.as_ref().map(|v| v.user.actor());
+    let actor = viewer.actor();
     let c = consultations::get(&state, actor, &path).await?;
-    let result = ideas::list(&state, viewer.as_ref(), &c.slug, parsed).await?;
+    let result = ideas::list(&state, viewer.person(), &c.slug, parsed).await?;
     let tags = tags::list(&state, actor, &c.slug).await?;
 
     let base = format!("/c/{}/ideas", c.slug);
@@ -155,7 +152,7 @@ pub async fn list(
         &(section.is_some() || status.is_some() || q.is_some() || tag.is_some()),
     );
     ctx.insert("clear_url", &with_query(&base, &[("sort", sort_param)]));
-    ctx.insert("statuses", &RESPONSE_STATUSES);
+    ctx.insert("statuses", &ResponseStatus::NAMES);
     ctx.insert("tags", &tags);
     crate::web::tags::insert_bulk_tagging(&mut ctx, actor.as_ref(), !tags.is_empty());
     ctx.insert("list_url", &base);
@@ -211,7 +208,7 @@ async fn consultation_for_posting(
 ) -> Result<ConsultationView, AppError> {
     let actor = identity.user.actor();
     let c = consultations::get(state, Some(actor), slug).await?;
-    policy::can_contribute(Some(&actor), c.phase).map_err(participation_error)?;
+    policy::can_contribute(Some(&actor), c.phase)?;
     Ok(c)
 }
 
@@ -277,196 +274,6 @@ pub async fn create(
     }
 }
 
-/// Query of the idea page. Unknown parameters are tolerated here on purpose: shared links come
-/// back with tracking parameters (`fbclid`…) added by the sites they were shared on.
-#[derive(Deserialize)]
-pub struct IdeaPageQuery {
-    posted: Option<String>,
-    comments_cursor: Option<String>,
-}
-
-/// An earlier version of an idea.
-#[derive(Serialize)]
-struct RevisionView {
-    title: String,
-    body: String,
-    section: Option<String>,
-    replaced_at: NaiveDateTime,
-}
-
-/// A form on the idea page shown again with its errors (a comment, a reply, a comment edit).
-pub struct ActiveForm {
-    /// `comment`, `reply-{parent}` or `edit-{comment}`.
-    pub name: String,
-    pub body: String,
-    pub errors: FieldErrors,
-}
-
-/// What the page offers for taking part, decided by the same policy the services apply, so
-/// that the page explains a refusal before anyone meets it.
-fn participation_state(denied: &ParticipationDenied) -> &'static str {
-    // Reasons added to the policy later (account standing…) get a general notice until the
-    // page learns to name them; the service still gives its precise message on a POST.
-    #[allow(unreachable_patterns)]
-    match denied {
-        ParticipationDenied::SignedOut => "signed-out",
-        ParticipationDenied::Unverified => "unverified",
-        ParticipationDenied::NotOpen => "closed",
-        _ => "denied",
-    }
-}
-
-/// Moderation states in which an idea takes no part at all, whatever the viewer may do.
-fn moderation_state(d: &IdeaDetail) -> Option<&'static str> {
-    if d.tombstone || d.visibility == Visibility::Hidden {
-        Some("hidden")
-    } else if d.visibility == Visibility::Pending {
-        Some("pending")
-    } else if d.summary.locked {
-        Some("locked")
-    } else {
-        None
-    }
-}
-
-fn vote_state(actor: Option<&Actor>, d: &IdeaDetail) -> &'static str {
-    if let Some(state) = moderation_state(d) {
-        return state;
-    }
-    match policy::can_vote(actor, d.phase, d.is_mine, d.summary.status == "withdrawn") {
-        Ok(()) => "open",
-        Err(VoteDenied::Participation(p)) => participation_state(&p),
-        Err(VoteDenied::OwnIdea) => "own",
-        Err(VoteDenied::Withdrawn) => "withdrawn",
-    }
-}
-
-fn comment_state(actor: Option<&Actor>, d: &IdeaDetail) -> &'static str {
-    if let Some(state) = moderation_state(d) {
-        return state;
-    }
-    match policy::can_contribute(actor, d.phase) {
-        Ok(()) => "open",
-        Err(p) => participation_state(&p),
-    }
-}
-
-/// Renders the idea page: the idea, its votes, its history and one page of comments.
-pub async fn render_idea(
-    state: &AppState,
-    page: &PageContext,
-    viewer: Option<&Identity>,
-    id: i64,
-    posted: bool,
-    comments_cursor: Option<&str>,
-    active: Option<ActiveForm>,
-) -> Result<HttpResponse, AppError> {
-    let detail = ideas::get(state, viewer, id).await?;
-    let actor = viewer.map(|v| v.user.actor());
-    let c = consultations::get(state, actor, &detail.summary.consultation).await?;
-    let revisions: Vec<RevisionView> = if detail.revision_count > 0 {
-        ideas::revisions(state, actor, id)
-            .await?
-            .into_iter()
-            .map(|(title, body, section, replaced_at)| RevisionView {
-                title,
-                body,
-                section,
-                replaced_at,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let cursor = comments_cursor.map(str::trim).filter(|s| !s.is_empty());
-    let thread = comments::page(state, viewer, id, cursor, None).await?;
-
-    let path = format!("/ideas/{id}");
-    // A hidden idea's tombstone shares nothing of its text.
-    let shared_title = if detail.tombstone {
-        i18n::text(page.lang, "idea-hidden-title")
-    } else {
-        detail.summary.title.clone()
-    };
-    let (meta, share) = sharing::share(
-        state,
-        &path,
-        &shared_title,
-        &detail.summary.excerpt,
-        "article",
-    );
-    let mut ctx = tera::Context::new();
-    ctx.insert("c", &c);
-    ctx.insert("idea", &detail);
-    ctx.insert("meta", &meta);
-    ctx.insert("share", &share);
-    ctx.insert("feed_url", &format!("/c/{}/feed.atom", c.slug));
-    ctx.insert(
-        "section_heading",
-        &detail
-            .summary
-            .section
-            .as_deref()
-            .and_then(|k| c.sections.iter().find(|s| s.key == k))
-            .map(|s| s.heading.as_str()),
-    );
-    ctx.insert("vote_state", vote_state(actor.as_ref(), &detail));
-    ctx.insert("comment_state", comment_state(actor.as_ref(), &detail));
-    ctx.insert("revisions", &revisions);
-    ctx.insert("comments", &thread.items);
-    ctx.insert("comments_cursor", cursor.unwrap_or(""));
-    ctx.insert(
-        "more_comments_url",
-        &thread.next_cursor.as_deref().map(|next| {
-            format!(
-                "{}#comments",
-                with_query(&path, &[("comments_cursor", Some(next))])
-            )
-        }),
-    );
-    ctx.insert("posted", &(posted && detail.is_mine));
-    ctx.insert("login_url", &with_query("/login", &[("next", Some(&path))]));
-    ctx.insert("value_body", "");
-    crate::web::drafting::insert_idea_context(&mut ctx, actor.as_ref(), &detail, &c);
-    crate::web::moderation::insert_idea_page(state, &mut ctx, viewer, &detail).await?;
-    let status = match active {
-        Some(form) => {
-            ctx.insert("active_form", &form.name);
-            ctx.insert("error_prefix", &format!("{}-", form.name));
-            ctx.insert("value_body", &form.body);
-            insert_errors(&mut ctx, &form.errors);
-            if form.errors.is_empty() {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
-        }
-        None => StatusCode::OK,
-    };
-    page.render(state, "ideas/show.html", ctx, status)
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn show(
-    state: web::Data<AppState>,
-    page: PageContext,
-    MaybeUser(viewer): MaybeUser,
-    path: web::Path<i64>,
-    query: web::Query<IdeaPageQuery>,
-) -> Result<HttpResponse, AppError> {
-    let posted = query.posted.as_deref() == Some("1");
-    render_idea(
-        &state,
-        &page,
-        viewer.as_ref(),
-        path.into_inner(),
-        posted,
-        query.comments_cursor.as_deref(),
-        None,
-    )
-    .await
-}
-
 /// A vote from the idea page's buttons: `support`, `oppose` or `clear`.
 #[derive(Deserialize)]
 pub struct VoteForm {
@@ -481,19 +288,25 @@ pub async fn vote(
     path: web::Path<i64>,
     form: web::Form<VoteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let flash = match form.value.trim() {
-        "clear" => {
-            votes::clear(&state, &identity, id).await?;
-            "flash-vote-cleared"
-        }
+    let id = IdeaId(path.into_inner());
+    // Back to the idea that holds the vote: the one named, or the one it was merged into.
+    let (outcome, flash) = match form.value.trim() {
+        "clear" => (
+            votes::clear(&state, &identity, id).await?,
+            "flash-vote-cleared",
+        ),
         raw => {
             let value = VoteValue::parse(raw).ok_or(AppError::BadRequest("error-vote-invalid"))?;
-            votes::set(&state, &identity, id, value).await?;
-            "flash-vote-saved"
+            (
+                votes::set(&state, &identity, id, value).await?,
+                "flash-vote-saved",
+            )
         }
     };
-    Ok(see_other_with_flash(&format!("/ideas/{id}#vote"), flash))
+    Ok(see_other_with_flash(
+        &format!("/ideas/{}#vote", outcome.idea_id),
+        flash,
+    ))
 }
 
 /// Why the author may not edit, for the message on the refused edit page. The decision itself
@@ -531,7 +344,7 @@ pub async fn edit_form(
     SignedIn(identity): SignedIn,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let d = ideas::get(&state, Some(&identity), path.into_inner()).await?;
+    let d = ideas::get(&state, Some(&identity), IdeaId(path.into_inner())).await?;
     if d.editable_until.is_none() {
         return Err(edit_refusal(&d));
     }
@@ -562,13 +375,13 @@ pub async fn edit(
         body: &form.body,
         section: Some(form.section.as_str()),
     };
-    match ideas::edit(&state, &identity, id, input).await {
+    match ideas::edit(&state, &identity, IdeaId(id), input).await {
         Ok(_) => Ok(see_other_with_flash(
             &format!("/ideas/{id}"),
             "flash-idea-edited",
         )),
         Err(AppError::Validation(errors)) => {
-            let d = ideas::get(&state, Some(&identity), id).await?;
+            let d = ideas::get(&state, Some(&identity), IdeaId(id)).await?;
             let c =
                 consultations::get(&state, Some(identity.user.actor()), &d.summary.consultation)
                     .await?;
@@ -587,7 +400,7 @@ pub async fn withdraw_form(
     SignedIn(identity): SignedIn,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let d = ideas::get(&state, Some(&identity), path.into_inner()).await?;
+    let d = ideas::get(&state, Some(&identity), IdeaId(path.into_inner())).await?;
     if !d.is_mine {
         return Err(AppError::Forbidden("error-not-author"));
     }
@@ -606,7 +419,7 @@ pub async fn withdraw(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    ideas::withdraw(&state, &identity, id).await?;
+    ideas::withdraw(&state, &identity, IdeaId(id)).await?;
     Ok(see_other_with_flash(
         &format!("/ideas/{id}"),
         "flash-idea-withdrawn",

@@ -3,12 +3,14 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::auth::identity::{MaybeUser, base_cookie};
+use crate::http::cookies::base_cookie;
+
 use crate::domain::lang::Lang;
 use crate::error::AppError;
+use crate::http::identity::MaybeUser;
+use crate::http::state::AppState;
 use crate::i18n::LANG_COOKIE;
 use crate::services::accounts;
-use crate::state::AppState;
 use crate::web::page::{safe_next, see_other};
 
 #[derive(Deserialize)]

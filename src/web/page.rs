@@ -11,28 +11,24 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
-use crate::auth::identity::{Credential, Identity, RequestAuth, base_cookie, csrf_cookie_name};
+use crate::domain::identity::{Credential, Identity, SharedViewer};
+
+use crate::http::cookies::{base_cookie, csrf_cookie_name};
+
 use crate::auth::tokens::random_token;
 use crate::domain::fields::FieldErrors;
 use crate::domain::lang::Lang;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::i18n;
-use crate::state::AppState;
+use crate::http::cookies::FLASH_COOKIE;
+use crate::http::error_bodies::RenderedByHandler;
+use crate::http::identity::{SharedRender, Viewer};
+use crate::http::state::AppState;
 use crate::telemetry::RequestId;
-use crate::web::anonymous_pages::SharedRender;
 
-/// Short-lived cookie carrying a catalog key to show once after a redirect.
-pub const FLASH_COOKIE: &str = "ideabox_flash";
-
-/// Marks a 4xx response whose body a handler rendered itself (a form with field errors), so
-/// the error-page middleware leaves it alone.
-#[derive(Clone, Copy, Debug)]
-pub struct RenderedByHandler;
-
-/// The signed-in user as templates see it.
+/// The signed-in person as templates of their own pages see them.
 #[derive(Serialize)]
-struct TemplateUser<'a> {
+struct TemplatePerson<'a> {
     display_name: &'a str,
     role: Role,
     verified: bool,
@@ -45,10 +41,53 @@ struct TemplateUser<'a> {
     suspension_reason: Option<&'a str>,
 }
 
+/// A signed-in citizen as templates of shared pages see them: the fields of
+/// `TemplatePerson` that a whole group has in common, and nothing else (no name). A template
+/// that prints a person's details fails to render on a shared page.
+#[derive(Serialize)]
+struct TemplateSharedViewer {
+    role: Role,
+    verified: bool,
+    is_admin: bool,
+    is_staff: bool,
+    suspended: bool,
+}
+
+impl TemplateSharedViewer {
+    fn of(viewer: &SharedViewer) -> Self {
+        let actor = viewer.actor();
+        Self {
+            role: actor.role,
+            verified: actor.verified,
+            is_admin: false,
+            is_staff: false,
+            suspended: actor.suspended,
+        }
+    }
+}
+
+fn insert_person(ctx: &mut tera::Context, identity: &Identity) {
+    let user = &identity.user;
+    ctx.insert(
+        "user",
+        &TemplatePerson {
+            display_name: &user.display_name,
+            role: user.role,
+            verified: user.verified,
+            is_admin: user.role == Role::Admin,
+            is_staff: user.role.is_staff(),
+            suspended: user.suspension.is_some(),
+            suspended_until: user.suspension.as_ref().and_then(|(until, _)| *until),
+            suspension_reason: user.suspension.as_ref().map(|(_, reason)| reason.as_str()),
+        },
+    );
+}
+
 /// Per-request page state.
 pub struct PageContext {
     pub lang: Lang,
-    pub identity: Option<Identity>,
+    /// Who reads the page: on a shared page, an audience without personal details.
+    pub viewer: Viewer,
     pub csrf_token: String,
     new_csrf_cookie: bool,
     pub current_path: String,
@@ -62,19 +101,10 @@ pub struct PageContext {
 impl PageContext {
     /// Builds the context from the request (used by the extractor and the error pages).
     pub fn from_request_parts(req: &HttpRequest, state: &AppState) -> Result<Self, AppError> {
-        let auth = req
-            .extensions()
-            .get::<RequestAuth>()
-            .cloned()
-            .unwrap_or_default();
-        let identity = auth.identity;
-        let lang = i18n::request_lang(
-            req,
-            identity.as_ref().and_then(|i| i.user.language),
-            state.settings.default_language,
-        );
+        let viewer = Viewer::of(req);
+        let lang = crate::http::lang::of_request(req);
         let shared = req.extensions().get::<SharedRender>().cloned();
-        let (csrf_token, new_csrf_cookie) = match identity.as_ref().map(|i| &i.credential) {
+        let (csrf_token, new_csrf_cookie) = match viewer.person().map(|i| &i.credential) {
             // A page shared by several readers: each gets their own token put in later.
             _ if let Some(shared) = shared => (shared.placeholder.to_string(), false),
             Some(Credential::Session { csrf_token, .. }) => (csrf_token.clone(), false),
@@ -106,7 +136,7 @@ impl PageContext {
             .unwrap_or_default();
         Ok(Self {
             lang,
-            identity,
+            viewer,
             csrf_token,
             new_csrf_cookie,
             current_path,
@@ -135,21 +165,10 @@ impl PageContext {
             ctx.insert("flash", flash);
             ctx.insert("flash_count", &self.flash_count.unwrap_or(0));
         }
-        if let Some(identity) = &self.identity {
-            let user = &identity.user;
-            ctx.insert(
-                "user",
-                &TemplateUser {
-                    display_name: &user.display_name,
-                    role: user.role,
-                    verified: user.verified,
-                    is_admin: user.role == Role::Admin,
-                    is_staff: user.role.is_staff(),
-                    suspended: user.suspension.is_some(),
-                    suspended_until: user.suspension.as_ref().and_then(|(until, _)| *until),
-                    suspension_reason: user.suspension.as_ref().map(|(_, reason)| reason.as_str()),
-                },
-            );
+        match &self.viewer {
+            Viewer::Anonymous => {}
+            Viewer::Shared(shared) => ctx.insert("user", &TemplateSharedViewer::of(shared)),
+            Viewer::Person(identity) => insert_person(&mut ctx, identity),
         }
         ctx
     }

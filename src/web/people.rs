@@ -1,112 +1,22 @@
 //! People, for moderators: an account's standing and what it posted (never its email), the
 //! forms to suspend or ban it, lift that, and hide everything it posted in one action.
-//!
-//! No service describes an account to moderators yet, nor tells whose an idea or comment is;
-//! until one does, `profile` and `author_of` below read the rows directly, and only after the
-//! moderator check. Every change still goes through `services::people`.
 
 use actix_web::{HttpResponse, web};
-use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::identity::{Identity, SignedIn};
-use crate::db::models::{comments, ideas, users};
+use crate::domain::identity::Identity;
+
 use crate::domain::fields::FieldErrors;
-use crate::domain::ids::UserId;
-use crate::domain::moderation::{ACTION_REASONS, Visibility};
+use crate::domain::ids::{CommentId, IdeaId, UserId};
+use crate::domain::moderation::ACTION_REASONS;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::services::moderation::{Target, require_moderator};
+use crate::http::identity::SignedIn;
+use crate::http::state::AppState;
+use crate::services::moderation::Target;
 use crate::services::people;
-use crate::state::AppState;
-use crate::web::moderation::back_to;
 use crate::web::page::{PageContext, see_other, see_other_with_flash, see_other_with_flash_count};
-
-/// How many of someone's ideas or comments are in each state.
-#[derive(Serialize, Default)]
-struct Counts {
-    total: usize,
-    visible: usize,
-    pending: usize,
-    hidden: usize,
-    merged: usize,
-}
-
-impl Counts {
-    fn add(&mut self, visibility: Visibility) {
-        self.total += 1;
-        match visibility {
-            Visibility::Visible => self.visible += 1,
-            Visibility::Pending => self.pending += 1,
-            Visibility::Hidden => self.hidden += 1,
-            Visibility::Merged => self.merged += 1,
-        }
-    }
-}
-
-/// An account as moderators see it: no email, no other personal data.
-#[derive(Serialize)]
-pub struct Person {
-    id: i64,
-    display_name: Option<String>,
-    role: Role,
-    deleted: bool,
-    created_at: NaiveDateTime,
-    suspended: bool,
-    banned: bool,
-    suspended_until: Option<NaiveDateTime>,
-    suspension_reason: Option<String>,
-    ideas: Counts,
-    comments: Counts,
-}
-
-async fn profile(state: &AppState, identity: &Identity, id: i64) -> Result<Person, AppError> {
-    require_moderator(&identity.user.actor())?;
-    state
-        .db
-        .read(move |c| {
-            let row = users::find(c, UserId(id))?.ok_or(AppError::NotFound)?;
-            let mut idea_counts = Counts::default();
-            for idea in ideas::by_author(c, id)? {
-                idea_counts.add(idea.visibility());
-            }
-            let mut comment_counts = Counts::default();
-            for comment in comments::by_author(c, id)? {
-                if comment.deleted_at.is_none() {
-                    comment_counts.add(comment.visibility());
-                }
-            }
-            let suspended = row.is_suspended();
-            Ok(Person {
-                id: row.id,
-                display_name: row.display_name.clone(),
-                role: row.role(),
-                deleted: row.deleted_at.is_some(),
-                created_at: row.created_at,
-                suspended,
-                banned: row.banned_at.is_some(),
-                suspended_until: row.suspended_until.filter(|_| suspended),
-                suspension_reason: row.suspension_reason.clone().filter(|_| suspended),
-                ideas: idea_counts,
-                comments: comment_counts,
-            })
-        })
-        .await
-}
-
-async fn author_of(state: &AppState, identity: &Identity, target: Target) -> Result<i64, AppError> {
-    require_moderator(&identity.user.actor())?;
-    state
-        .db
-        .read(move |c| {
-            let author = match target {
-                Target::Idea(id) => ideas::find(c, id)?.map(|i| i.author_id),
-                Target::Comment(id) => comments::find(c, id)?.map(|m| m.author_id),
-            };
-            author.ok_or(AppError::NotFound)
-        })
-        .await
-}
+use crate::web::staff_forms::back_to;
 
 /// The suspension form's fields, as posted and as shown again.
 #[derive(Deserialize, Serialize, Default)]
@@ -125,7 +35,7 @@ pub struct SuspensionForm {
 
 /// Whether the page offers the forms: moderators act on citizens, admins on anyone but
 /// themselves (as `services::people` decides; it refuses anything else all the same).
-fn actionable(identity: &Identity, person: &Person) -> bool {
+fn actionable(identity: &Identity, person: &people::Person) -> bool {
     identity.user.id.0 != person.id
         && (identity.user.role == Role::Admin || person.role == Role::Citizen)
 }
@@ -138,7 +48,7 @@ async fn person_page(
     form: &SuspensionForm,
     errors: Option<(&str, &FieldErrors)>,
 ) -> Result<HttpResponse, AppError> {
-    let person = profile(state, identity, id).await?;
+    let person = people::profile(state, identity, id).await?;
     let mut ctx = tera::Context::new();
     ctx.insert("actionable", &actionable(identity, &person));
     ctx.insert("person", &person);
@@ -190,7 +100,8 @@ pub async fn idea_author(
     SignedIn(identity): SignedIn,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let author = author_of(&state, &identity, Target::Idea(path.into_inner())).await?;
+    let author =
+        people::author_of(&state, &identity, Target::Idea(IdeaId(path.into_inner()))).await?;
     Ok(see_other(&format!("/moderation/users/{author}")))
 }
 
@@ -200,7 +111,12 @@ pub async fn comment_author(
     SignedIn(identity): SignedIn,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let author = author_of(&state, &identity, Target::Comment(path.into_inner())).await?;
+    let author = people::author_of(
+        &state,
+        &identity,
+        Target::Comment(CommentId(path.into_inner())),
+    )
+    .await?;
     Ok(see_other(&format!("/moderation/users/{author}")))
 }
 
@@ -218,7 +134,7 @@ pub async fn suspend(
     let result = people::suspend(
         &state,
         &identity,
-        id,
+        UserId(id),
         Some(form.until.as_str()),
         ban,
         &form.reason,
@@ -258,7 +174,7 @@ pub async fn lift(
     form: web::Form<PersonActionForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    people::lift(&state, &identity, id).await?;
+    people::lift(&state, &identity, UserId(id)).await?;
     let back = back_to(&form.return_to, &format!("/moderation/users/{id}"));
     Ok(see_other_with_flash(&back, "flash-suspension-lifted"))
 }
@@ -272,7 +188,7 @@ pub async fn hide_everything(
     form: web::Form<PersonActionForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    match people::hide_everything(&state, &identity, id, &form.reason).await {
+    match people::hide_everything(&state, &identity, UserId(id), &form.reason).await {
         Ok(hidden) => {
             let back = back_to(&form.return_to, &format!("/moderation/users/{id}"));
             Ok(see_other_with_flash_count(

@@ -5,12 +5,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
-use crate::auth::identity::MaybeUser;
 use crate::domain::fields::FieldErrors;
 use crate::error::AppError;
+use crate::http::identity::Viewer;
+use crate::http::state::AppState;
 use crate::services::consultations;
 use crate::services::search::{self, Kind, SearchQuery};
-use crate::state::AppState;
 use crate::web::page::{PageContext, insert_errors};
 
 /// A consultation in the filter's list.
@@ -57,19 +57,18 @@ fn field_of(code: &str) -> &'static str {
 pub async fn page(
     state: web::Data<AppState>,
     page: PageContext,
-    MaybeUser(viewer): MaybeUser,
+    viewer: Viewer,
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let options: Vec<ConsultationOption> =
-        consultations::list(&state, viewer.as_ref().map(|v| v.user.actor()), None)
-            .await?
-            .into_iter()
-            .map(|c| ConsultationOption {
-                slug: c.slug,
-                title: c.title,
-            })
-            .collect();
+    let options: Vec<ConsultationOption> = consultations::list(&state, viewer.actor(), None)
+        .await?
+        .into_iter()
+        .map(|c| ConsultationOption {
+            slug: c.slug,
+            title: c.title,
+        })
+        .collect();
     let selected = query
         .consultation
         .as_deref()
@@ -87,7 +86,7 @@ pub async fn page(
         return page.ok(&state, "search.html", ctx);
     }
     let outcome = match search::parse_query(&query) {
-        Ok(request) => search::search(&state, viewer.as_ref(), request).await,
+        Ok(request) => search::search(&state, viewer.person(), request).await,
         Err(e) => Err(e),
     };
     let results = match outcome {

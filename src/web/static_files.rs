@@ -4,7 +4,7 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::http::state::AppState;
 
 pub async fn asset(
     state: web::Data<AppState>,

@@ -5,24 +5,25 @@
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::identity::{Identity, SignedIn};
+use crate::domain::identity::Identity;
+use crate::domain::ids::IdeaId;
+
 use crate::domain::fields::FieldErrors;
-use crate::domain::moderation::can_moderate;
-use crate::domain::policy::Actor;
+use crate::domain::policy::{self, Actor};
 use crate::error::AppError;
+use crate::http::identity::SignedIn;
+use crate::http::state::AppState;
 use crate::services::consultations;
-use crate::services::moderation::require_moderator;
 use crate::services::tags::{self, TagInfo, TagInput};
-use crate::state::AppState;
-use crate::web::consultations::insert_consultation;
-use crate::web::moderation::{back_to, field_error_page};
+use crate::web::consultation_header::insert_consultation;
 use crate::web::page::{
     PageContext, insert_errors, see_other_with_flash, see_other_with_flash_count,
 };
+use crate::web::staff_forms::{back_to, field_error_page};
 
 /// Whether the idea list offers bulk tagging: to moderators, when the consultation has tags.
 pub fn insert_bulk_tagging(ctx: &mut tera::Context, viewer: Option<&Actor>, has_tags: bool) {
-    let moderates = viewer.is_some_and(|a| can_moderate(a.role));
+    let moderates = viewer.is_some_and(|a| policy::can_moderate(a).is_ok());
     ctx.insert("bulk_tagging", &(moderates && has_tags));
 }
 
@@ -66,7 +67,7 @@ async fn tags_page(
     active: Option<ActiveTagForm>,
 ) -> Result<HttpResponse, AppError> {
     let actor = identity.user.actor();
-    require_moderator(&actor)?;
+    policy::can_moderate(&actor)?;
     let c = consultations::get(state, Some(actor), slug).await?;
     let list = tags::list(state, Some(actor), &c.slug).await?;
     let active_name = active.as_ref().map(|a| a.name.clone()).unwrap_or_default();
@@ -227,7 +228,7 @@ pub async fn delete_form(
 ) -> Result<HttpResponse, AppError> {
     let (slug, tag) = path.into_inner();
     let actor = identity.user.actor();
-    require_moderator(&actor)?;
+    policy::can_moderate(&actor)?;
     let c = consultations::get(&state, Some(actor), &slug).await?;
     let found = tags::list(&state, Some(actor), &c.slug)
         .await?
@@ -288,7 +289,7 @@ pub async fn set_idea_tags(
         .map(|(_, v)| v.trim().to_owned())
         .filter(|v| !v.is_empty())
         .collect();
-    match tags::set_idea_tags(&state, &identity, id, chosen).await {
+    match tags::set_idea_tags(&state, &identity, IdeaId(id), chosen).await {
         Ok(_) => Ok(see_other_with_flash(
             &format!("/ideas/{id}#moderation"),
             "flash-idea-tags-saved",
@@ -308,7 +309,7 @@ pub async fn bulk(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    require_moderator(&identity.user.actor())?;
+    policy::can_moderate(&identity.user.actor())?;
     let slug = path.into_inner();
     let fields = pairs(&body);
     let value = |name: &str| {

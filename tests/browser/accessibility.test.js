@@ -227,6 +227,41 @@ const PAGES = [
     },
   },
   { name: 'export form (drafter)', as: drafter, open: (page) => page.goto(h.url(`${DEMO}/export`)) },
+  { name: 'record a submission (moderator)', as: moderator, open: (page) => page.goto(h.url(`${DEMO}/submissions/new`)) },
+  {
+    name: 'record a submission with errors (moderator)',
+    as: moderator,
+    open: async (page) => {
+      await page.goto(h.url(`${DEMO}/submissions/new`));
+      await h.submit(page, `form[action="${DEMO}/submissions/new"]`);
+    },
+  },
+  { name: 'import submissions (moderator)', as: moderator, open: (page) => page.goto(h.url(`${DEMO}/submissions/import`)) },
+  {
+    name: 'campaign ledger (moderator)',
+    as: moderator,
+    open: async (page) => {
+      await page.goto(h.url(`${DEMO}/campaigns`));
+      await expectAtLeast(page, 'a[href^="/campaigns/"]', 1);
+    },
+  },
+  {
+    name: 'a campaign with its copies (drafter)',
+    as: drafter,
+    open: async (page) => {
+      await page.goto(h.url(`${DEMO}/campaigns`));
+      await h.follow(page, page.locator('a[href^="/campaigns/"]').first());
+      await expectAtLeast(page, 'mark.addition', 1);
+    },
+  },
+  {
+    name: 'a regrouping job (moderator)',
+    as: moderator,
+    open: async (page) => {
+      await page.goto(h.url(`${DEMO}/campaigns`));
+      await h.submit(page, `form[action="${DEMO}/campaigns/regroup"]`);
+    },
+  },
 ];
 
 for (const colorScheme of ['light', 'dark']) {

@@ -181,10 +181,7 @@ async fn changes_made_by_another_instance_show_within_a_second() {
         ),
     )
     .unwrap();
-    tokio::time::sleep(
-        ideabox::web::anonymous_pages::MAX_AGE + std::time::Duration::from_millis(100),
-    )
-    .await;
+    tokio::time::sleep(ideabox::cache::FRESHNESS + std::time::Duration::from_millis(100)).await;
     let (_, after) = reader.page(&detail).await;
     assert!(
         after.contains("Renamed elsewhere"),

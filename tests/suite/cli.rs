@@ -306,10 +306,60 @@ async fn demo_loads_once_and_prints_each_account_once() {
         4
     );
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM ideas"),
+        app.count("SELECT COUNT(*) FROM ideas WHERE channel = 'web'"),
         12,
         "a living discussion"
     );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM ideas WHERE channel IN ('post', 'email', 'fax')"),
+        306,
+        "letters, mails and faxes, and a campaign by post"
+    );
+    assert!(
+        app.count("SELECT MAX(size) FROM campaigns") >= 290,
+        "the form letter's copies are grouped, variants and additions included"
+    );
+    assert!(
+        app.count("SELECT COUNT(*) FROM idea_submitters WHERE name = '郵便 花子'") == 1,
+        "the sender is kept for staff"
+    );
+    let (_, _, listing) = app
+        .api()
+        .get(
+            "/api/v1/consultations/digital-transformation-plan/ideas?limit=100",
+            None,
+        )
+        .await;
+    let (_, page) = app
+        .browser()
+        .page("/c/digital-transformation-plan/ideas")
+        .await;
+    let letter = app.count("SELECT id FROM ideas WHERE title = '紙の申請も残してください'");
+    let (status, _, shown) = app
+        .api()
+        .get(&format!("/api/v1/ideas/{letter}"), None)
+        .await;
+    assert_eq!(status, 200, "the letter itself is public");
+    assert_eq!(shown["channel"], "post");
+    let (_, letter_page) = app.browser().page(&format!("/ideas/{letter}")).await;
+    assert!(letter_page.contains("紙の申請も残してください"));
+    for private in [
+        "郵便 花子",
+        "hanako.yubin@example.jp",
+        "紙谷 次郎",
+        "Alex Mailer",
+    ] {
+        assert!(
+            !listing.to_string().contains(private),
+            "{private} in the API"
+        );
+        assert!(!shown.to_string().contains(private), "{private} in the API");
+        assert!(!page.contains(private), "{private} on the list");
+        assert!(
+            !letter_page.contains(private),
+            "{private} on the letter's page"
+        );
+    }
     assert!(
         app.count("SELECT COUNT(*) FROM comments WHERE parent_id IS NOT NULL") > 0,
         "with replies"

@@ -216,7 +216,7 @@ async fn activity_keeps_a_session_alive_without_making_pages_stale() {
         hours_ago(1)
     );
     assert_eq!(app.count(&recent), 0);
-    let generation = app.state.db.write_generation();
+    let generation = app.state.db.generation().current();
     assert!(reader.is_signed_in().await);
     // Recorded in the background: the page did not wait for it.
     let mut recorded = false;
@@ -229,7 +229,7 @@ async fn activity_keeps_a_session_alive_without_making_pages_stale() {
     }
     assert!(recorded, "the visit moved the idle timeout");
     assert_eq!(
-        app.state.db.write_generation(),
+        app.state.db.generation().current(),
         generation,
         "recording a visit changes nothing a page shows, so shared pages stay"
     );

@@ -63,6 +63,133 @@ async fn ten_failed_logins_lock_the_account_for_a_while_but_not_for_good() {
     );
 }
 
+/// The `Set-Cookie` header for `name` in a response.
+fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with(&format!("{name}=")))
+}
+
+#[tokio::test]
+async fn an_attackers_burst_is_throttled_while_the_owner_on_a_known_browser_gets_in() {
+    let app = spawn_app().await;
+    app.create_user("owner@example.jp", "O", Role::Citizen, true)
+        .await;
+    app.create_user("mallory@example.jp", "M", Role::Citizen, true)
+        .await;
+
+    // The owner signed in on this browser before: it becomes a known device of the account.
+    let owner = app.browser();
+    let res = owner.login("owner@example.jp", PASSWORD).await;
+    assert_eq!(res.status(), 303);
+    let cookie = set_cookie(&res, "ideabox_device").expect("known-device cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("Path=/") && cookie.contains("Max-Age="),
+        "{cookie}"
+    );
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("ideabox_device=");
+    assert!(token.len() >= 43, "256-bit token");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM known_devices WHERE token_hash = '{token}'"
+        )),
+        0,
+        "stored hashed"
+    );
+    owner.logout().await;
+
+    // The attacker's browser is a known device of the attacker's own account, which is no
+    // help against someone else's; a made-up cookie is no help either.
+    let attacker = app.browser();
+    assert_eq!(
+        attacker
+            .login("mallory@example.jp", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    attacker.logout().await;
+    let forger = app.browser();
+    forger.jar.add_cookie_str(
+        &format!("ideabox_device={}", "A".repeat(43)),
+        &app.url("/").parse().unwrap(),
+    );
+    for i in 0..10 {
+        let who = if i % 2 == 0 { &attacker } else { &forger };
+        assert_eq!(fail_login(who, "owner@example.jp").await, 422);
+    }
+    for who in [&attacker, &forger, &app.browser()] {
+        let res = who.login("owner@example.jp", PASSWORD).await;
+        assert_eq!(
+            res.status(),
+            429,
+            "unknown sources wait, even with the right password"
+        );
+        assert!(res.headers().contains_key("retry-after"));
+    }
+
+    // The owner's browser is not held back by failures made elsewhere.
+    let res = owner.login("owner@example.jp", PASSWORD).await;
+    assert_eq!(res.status(), 303, "the owner gets in during the attack");
+    assert!(owner.is_signed_in().await);
+    // Their signing in gives the attacker no fresh guesses.
+    assert_eq!(
+        attacker.login("owner@example.jp", PASSWORD).await.status(),
+        429
+    );
+    owner.logout().await;
+
+    // A known browser has its own allowance, as strict as an account's.
+    for _ in 0..10 {
+        assert_eq!(fail_login(&owner, "owner@example.jp").await, 422);
+    }
+    assert_eq!(
+        owner.login("owner@example.jp", PASSWORD).await.status(),
+        429
+    );
+}
+
+#[tokio::test]
+async fn a_password_reset_forgets_known_browsers() {
+    let app = spawn_app().await;
+    app.create_user("forget@example.jp", "F", Role::Citizen, true)
+        .await;
+    let browser = app.browser();
+    assert_eq!(
+        browser.login("forget@example.jp", PASSWORD).await.status(),
+        303
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM known_devices"), 1);
+    browser.logout().await;
+    browser
+        .submit(
+            "/password/forgot",
+            "/password/forgot",
+            &[("email", "forget@example.jp")],
+        )
+        .await;
+    let link = app
+        .last_email("forget@example.jp")
+        .await
+        .link_containing("token=");
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let res = browser
+        .submit(
+            &link,
+            "/password/reset",
+            &[("token", &token), ("password", "my fresh passphrase 99")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.count("SELECT COUNT(*) FROM known_devices"), 0);
+}
+
 #[tokio::test]
 async fn a_password_reset_lifts_a_login_lock() {
     let app = spawn_app().await;

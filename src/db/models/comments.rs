@@ -27,7 +27,7 @@ pub struct CommentRow {
 
 impl CommentRow {
     pub fn visibility(&self) -> crate::domain::moderation::Visibility {
-        crate::domain::moderation::Visibility::parse(&self.visibility)
+        crate::domain::moderation::Visibility::stored(&self.visibility)
     }
 }
 

@@ -39,11 +39,34 @@ pub struct IdeaRow {
     pub locked_at: Option<NaiveDateTime>,
     pub pinned_at: Option<NaiveDateTime>,
     pub merged_into_id: Option<i64>,
+    pub channel: String,
+    pub received_at: Option<NaiveDateTime>,
+    pub text_key: Option<i64>,
+    pub campaign_id: Option<i64>,
 }
 
 impl IdeaRow {
+    /// How the idea arrived.
+    pub fn channel(&self) -> crate::domain::submission::Channel {
+        crate::domain::submission::Channel::stored(&self.channel)
+    }
+
+    /// When the ministry received it: for the site's own posts, when they were posted.
+    pub fn received(&self) -> NaiveDateTime {
+        self.received_at.unwrap_or(self.created_at)
+    }
+
     pub fn visibility(&self) -> crate::domain::moderation::Visibility {
-        crate::domain::moderation::Visibility::parse(&self.visibility)
+        crate::domain::moderation::Visibility::stored(&self.visibility)
+    }
+
+    /// What decides whether the idea takes part (votes, comments).
+    pub fn state(&self) -> crate::domain::policy::IdeaState {
+        crate::domain::policy::IdeaState {
+            visibility: self.visibility(),
+            locked: self.locked_at.is_some(),
+            merged_into: self.merged_into_id,
+        }
     }
 
     pub fn is_withdrawn(&self) -> bool {
@@ -75,6 +98,11 @@ pub struct NewIdea<'a> {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub visibility: &'a str,
+    pub channel: &'a str,
+    pub received_at: Option<NaiveDateTime>,
+    pub text_key: Option<i64>,
+    pub import_id: Option<i64>,
+    pub import_line: Option<i64>,
 }
 
 pub fn insert(conn: &mut AnyConnection, new: &NewIdea<'_>) -> QueryResult<i64> {
@@ -82,6 +110,20 @@ pub fn insert(conn: &mut AnyConnection, new: &NewIdea<'_>) -> QueryResult<i64> {
         .values(new)
         .returning(ideas::id)
         .get_result(conn)
+}
+
+/// An idea of a consultation by its receipt number.
+pub fn find_by_receipt(
+    conn: &mut AnyConnection,
+    consultation: i64,
+    receipt: &str,
+) -> QueryResult<Option<IdeaRow>> {
+    ideas::table
+        .filter(ideas::consultation_id.eq(consultation))
+        .filter(ideas::receipt.eq(receipt))
+        .select(IdeaRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn set_receipt(conn: &mut AnyConnection, id: i64, receipt: &str) -> QueryResult<usize> {
@@ -333,6 +375,42 @@ pub fn newest(
         None,
         limit,
     )
+}
+
+/// Holds an idea against a merge until the transaction ends, before a vote reads it. On
+/// PostgreSQL a `FOR KEY SHARE` lock: votes on one idea do not wait for each other, but a
+/// merge's `FOR UPDATE` waits for the votes in flight, and votes arriving during a merge wait
+/// for it and then read the idea as merged. SQLite write transactions already run one at a
+/// time. Returns whether the idea exists.
+pub fn hold_against_merge(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
+    match conn {
+        AnyConnection::Postgresql(c) => ideas::table
+            .find(id)
+            .select(ideas::id)
+            .for_key_share()
+            .first::<i64>(c)
+            .optional()
+            .map(|row| row.is_some()),
+        AnyConnection::Sqlite(_) => Ok(true),
+    }
+}
+
+/// Locks both ideas of a merge (PostgreSQL `FOR UPDATE`) until the transaction ends, in id
+/// order, so that two merges sharing an idea never wait for each other in a circle.
+pub fn lock_for_merge(conn: &mut AnyConnection, a: i64, b: i64) -> QueryResult<()> {
+    match conn {
+        AnyConnection::Postgresql(c) => {
+            ideas::table
+                .filter(ideas::id.eq_any([a, b]))
+                .order(ideas::id)
+                .select(ideas::id)
+                .for_update()
+                .load::<i64>(c)?;
+            Ok(())
+        }
+        // SQLite write transactions already run one at a time.
+        AnyConnection::Sqlite(_) => Ok(()),
+    }
 }
 
 pub fn mark_merged(

@@ -1,15 +1,20 @@
 //! Row structs and their queries, one module per table.
 
 pub mod api_tokens;
+pub mod campaigns;
 pub mod comments;
 pub mod consultations;
 pub mod email_tokens;
 pub mod ideas;
+pub mod imports;
+pub mod jobs;
+pub mod known_devices;
 pub mod moderation;
 pub mod outbox;
 pub mod rate_limits;
 pub mod responses;
 pub mod sessions;
+pub mod submitters;
 pub mod tags;
 pub mod users;
 pub mod votes;

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::AnyConnection;
 use crate::db::schema::users;
+use crate::domain::identity::CurrentUser;
 use crate::domain::ids::UserId;
 use crate::domain::lang::Lang;
 use crate::domain::policy::Actor;
@@ -265,6 +266,28 @@ pub fn set_suspension(
             users::updated_at.eq(now),
         ))
         .execute(conn)
+}
+
+impl UserRow {
+    /// What a request needs of the account (no password hash: it is not kept in memory).
+    pub fn current_user(&self) -> CurrentUser {
+        CurrentUser {
+            id: self.id(),
+            email: self.email.clone().unwrap_or_default(),
+            display_name: self.display_name.clone().unwrap_or_default(),
+            role: self.role(),
+            verified: self.is_verified(),
+            language: self.language(),
+            suspension: self.is_suspended().then(|| {
+                let until = if self.banned_at.is_some() {
+                    None
+                } else {
+                    self.suspended_until
+                };
+                (until, self.suspension_reason.clone().unwrap_or_default())
+            }),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -95,9 +95,25 @@ pub fn for_idea(conn: &mut AnyConnection, idea: i64) -> QueryResult<Vec<VoteRow>
         .load(conn)
 }
 
-/// Moves one person's vote to another idea (used by merges, after de-duplication).
-pub fn move_to(conn: &mut AnyConnection, user: i64, from: i64, to: i64) -> QueryResult<usize> {
-    diesel::update(votes::table.find((user, from)))
-        .set(votes::idea_id.eq(to))
-        .execute(conn)
+/// Copies one person's vote to another idea unless they already voted there (their vote on
+/// the surviving idea stands); the original stays for the caller to delete. Returns whether
+/// it was copied.
+pub fn copy_unless_present(conn: &mut AnyConnection, vote: &VoteRow, to: i64) -> QueryResult<bool> {
+    let inserted = crate::per_backend!(conn, c => diesel::insert_into(votes::table)
+        .values((
+            votes::user_id.eq(vote.user_id),
+            votes::idea_id.eq(to),
+            votes::value.eq(vote.value),
+            votes::created_at.eq(vote.created_at),
+            votes::updated_at.eq(vote.updated_at),
+        ))
+        .on_conflict((votes::user_id, votes::idea_id))
+        .do_nothing()
+        .execute(c))?;
+    Ok(inserted == 1)
+}
+
+/// Deletes every vote on an idea (after a merge has copied them).
+pub fn delete_for_idea(conn: &mut AnyConnection, idea: i64) -> QueryResult<usize> {
+    diesel::delete(votes::table.filter(votes::idea_id.eq(idea))).execute(conn)
 }

@@ -8,19 +8,24 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::identity::{Identity, SignedIn};
+use crate::domain::identity::Identity;
+use crate::domain::ids::{IdeaId, ResponseId};
+use crate::domain::policy;
+
+use crate::domain::response_status::ResponseStatus;
 use crate::error::AppError;
+use crate::http::identity::SignedIn;
+use crate::http::state::AppState;
 use crate::services::consultations::{self, ConsultationView};
-use crate::services::ideas::{self, ListQuery, RESPONSE_STATUSES};
+use crate::services::ideas::{self, ListQuery};
 use crate::services::responses::{self, Group, ResponseInput, ResponseView};
 use crate::services::tags;
-use crate::state::AppState;
-use crate::web::consultations::insert_consultation;
+use crate::web::consultation_header::insert_consultation;
 use crate::web::drafting::{
     AnswerForm, CitedIdea, IdeaIndex, error_map, insert_nav, section_heading,
 };
 use crate::web::page::{PageContext, see_other_with_flash};
-use crate::web::sharing::with_query;
+use crate::web::share_links::with_query;
 
 /// How many ideas the selection list shows per page.
 const SELECTION_PAGE: &str = "50";
@@ -55,8 +60,8 @@ async fn render_answer_page(
     form: Option<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
     let actor = identity.user.actor();
-    responses::require_drafter(&actor)?;
-    let idea = ideas::get(state, Some(identity), id).await?;
+    policy::can_draft(&actor)?;
+    let idea = ideas::get(state, Some(identity), IdeaId(id)).await?;
     let c = consultations::get(state, Some(actor), &idea.summary.consultation).await?;
     let status = if form.as_ref().is_some_and(|f| !f.errors.is_empty()) {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -81,7 +86,7 @@ async fn render_answer_page(
             idea.response.as_ref().and_then(|r| r.section.as_deref()),
         ),
     );
-    ctx.insert("statuses", &RESPONSE_STATUSES);
+    ctx.insert("statuses", &ResponseStatus::NAMES);
     ctx.insert("f", &form);
     ctx.insert("error_prefix", &form.prefix);
     ctx.insert("action", &format!("/ideas/{id}/response"));
@@ -124,7 +129,7 @@ pub async fn answer_idea(
         section: Some(form.section.clone()),
         publish,
     };
-    match responses::respond_to_idea(&state, &identity, id, input).await {
+    match responses::respond_to_idea(&state, &identity, IdeaId(id), input).await {
         Ok(_) if publish => Ok(see_other_with_flash(
             &format!("/ideas/{id}#response"),
             "flash-response-published",
@@ -226,7 +231,7 @@ async fn draft_views(
         for id in idea_ids {
             let receipt = match index.receipt(id) {
                 Some(r) => r.to_owned(),
-                None => match ideas::get(state, Some(identity), id).await {
+                None => match ideas::get(state, Some(identity), IdeaId(id)).await {
                     Ok(d) => d.summary.receipt,
                     Err(_) => format!("#{id}"),
                 },
@@ -251,7 +256,7 @@ async fn render_page(
     forms: GroupForms,
 ) -> Result<HttpResponse, AppError> {
     let actor = identity.user.actor();
-    responses::require_drafter(&actor)?;
+    policy::can_draft(&actor)?;
     let c = consultations::get(state, Some(actor), slug).await?;
     let drafts = draft_views(state, identity, &c).await?;
     let tags = tags::list(state, Some(actor), &c.slug).await?;
@@ -297,7 +302,7 @@ async fn render_page(
     insert_nav(&mut ctx, "responses", Some(&actor));
     ctx.insert("drafts", &drafts);
     ctx.insert("tags", &tags);
-    ctx.insert("statuses", &RESPONSE_STATUSES);
+    ctx.insert("statuses", &ResponseStatus::NAMES);
     ctx.insert("items", &items);
     ctx.insert("next_url", &next_url);
     ctx.insert(
@@ -489,7 +494,7 @@ pub async fn publish_one(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
-    responses::publish_one(&state, &identity, id).await?;
+    responses::publish_one(&state, &identity, ResponseId(id)).await?;
     Ok(see_other_with_flash(
         &format!("/c/{slug}/responses#drafts"),
         "flash-response-published",

@@ -16,15 +16,17 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::identity::{Identity, MaybeUser, SignedIn};
+use crate::domain::identity::Identity;
+
 use crate::domain::fields::FieldErrors;
-use crate::domain::policy::Actor;
+use crate::domain::policy::{self, Actor};
 use crate::error::AppError;
+use crate::http::identity::{MaybeUser, SignedIn};
+use crate::http::state::AppState;
 use crate::services::consultations::{self, ConsultationView};
 use crate::services::responses::{self, DISPOSITION_TEXT_MAX_CHARS, Disposition, RowInput};
 use crate::services::tags::{self, TagInfo};
-use crate::state::AppState;
-use crate::web::consultations::insert_consultation;
+use crate::web::consultation_header::insert_consultation;
 use crate::web::drafting::{IdeaIndex, SummaryError, group_table, insert_nav, is_drafter};
 use crate::web::page::{PageContext, see_other_with_flash};
 
@@ -114,6 +116,8 @@ fn render_public(
     insert_nav(&mut ctx, "disposition", viewer);
     ctx.insert("editing", &false);
     ctx.insert("table", table);
+    ctx.insert("counts", &table.counts);
+    ctx.insert("counting_rule", &table.counts.rule_in(page.lang));
     ctx.insert(
         "groups",
         &group_table(table, c, &tag_names(tags), page.lang),
@@ -166,6 +170,8 @@ fn render_editor(
     insert_nav(&mut ctx, "disposition", Some(actor));
     ctx.insert("editing", &true);
     ctx.insert("table", table);
+    ctx.insert("counts", &table.counts);
+    ctx.insert("counting_rule", &table.counts.rule_in(page.lang));
     ctx.insert("rows", &rows);
     ctx.insert("tags", tags);
     ctx.insert("uncovered", &uncovered);
@@ -313,7 +319,7 @@ pub async fn save(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let actor = identity.user.actor();
-    responses::require_drafter(&actor)?;
+    policy::can_draft(&actor)?;
     let slug = path.into_inner();
     let (action, rows) = parse_form(form.into_inner())?;
     let published = match action.as_str() {
@@ -423,6 +429,7 @@ mod tests {
                 (13, "IB-2026-000013".to_owned(), "t".to_owned()),
                 (14, "IB-2026-000014".to_owned(), "t".to_owned()),
             ],
+            counts: Default::default(),
         })
     }
 

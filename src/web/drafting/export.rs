@@ -8,15 +8,18 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
-use crate::auth::identity::{Identity, SignedIn};
+use crate::domain::identity::Identity;
+use crate::domain::policy;
+
+use crate::domain::response_status::ResponseStatus;
 use crate::error::AppError;
+use crate::http::identity::SignedIn;
+use crate::http::state::AppState;
+use crate::services::campaigns;
 use crate::services::consultations;
 use crate::services::export::{self, ExportQuery};
-use crate::services::ideas::RESPONSE_STATUSES;
-use crate::services::responses;
 use crate::services::tags;
-use crate::state::AppState;
-use crate::web::consultations::insert_consultation;
+use crate::web::consultation_header::insert_consultation;
 use crate::web::drafting::{SummaryError, insert_nav};
 use crate::web::page::PageContext;
 
@@ -69,14 +72,17 @@ async fn render_form(
     error: Option<&'static str>,
 ) -> Result<HttpResponse, AppError> {
     let actor = identity.user.actor();
-    responses::require_drafter(&actor)?;
+    policy::can_draft(&actor)?;
     let c = consultations::get(state, Some(actor), slug).await?;
     let tags = tags::list(state, Some(actor), &c.slug).await?;
     let mut ctx = tera::Context::new();
     insert_consultation(&mut ctx, state, &c);
     insert_nav(&mut ctx, "export", Some(&actor));
+    let counts = campaigns::counts(state, identity, &c.slug, page.lang).await?;
+    ctx.insert("counting_rule", &counts.counting_rule);
+    ctx.insert("counts", &counts);
     ctx.insert("tags", &tags);
-    ctx.insert("statuses", &RESPONSE_STATUSES);
+    ctx.insert("statuses", &ResponseStatus::NAMES);
     ctx.insert("v", &values);
     ctx.insert("action", &format!("/c/{}/export/download", c.slug));
     let status = match error {

@@ -5,7 +5,7 @@
 pub mod answers;
 pub mod disposition;
 pub mod export;
-pub mod report;
+pub mod summary_report;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -16,10 +16,11 @@ use crate::domain::consultation::Phase;
 use crate::domain::fields::FieldErrors;
 use crate::domain::lang::Lang;
 use crate::domain::moderation::Visibility;
-use crate::domain::policy::Actor;
+use crate::domain::policy::{self, Actor};
+use crate::domain::response_status::ResponseStatus;
 use crate::services::consultations::ConsultationView;
-use crate::services::ideas::{IdeaDetail, RESPONSE_STATUSES};
-use crate::services::responses::{self, Disposition, ResponseView};
+use crate::services::ideas::IdeaDetail;
+use crate::services::responses::{Disposition, ResponseView};
 
 /// Registers the drafting pages.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -45,14 +46,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(disposition::show))
             .route(web::post().to(disposition::save)),
     )
-    .service(web::resource("/c/{slug}/report").route(web::get().to(report::show)))
+    .service(web::resource("/c/{slug}/report").route(web::get().to(summary_report::show)))
     .service(web::resource("/c/{slug}/export").route(web::get().to(export::form)))
     .service(web::resource("/c/{slug}/export/download").route(web::get().to(export::download)));
 }
 
 /// Whether the viewer answers ideas (drafters and admins), as the services decide it.
 pub fn is_drafter(viewer: Option<&Actor>) -> bool {
-    viewer.is_some_and(responses::is_drafter)
+    viewer.is_some_and(|a| policy::can_draft(a).is_ok())
+}
+
+/// Whether the viewer receives submissions and keeps the campaign ledger (moderators,
+/// drafters and admins), as the services decide it.
+pub fn is_staff(viewer: Option<&Actor>) -> bool {
+    viewer.is_some_and(|a| policy::can_record_submissions(a).is_ok())
 }
 
 /// The values of an answer form (status, Markdown text, the plan section it changed) and its
@@ -141,7 +148,7 @@ pub fn insert_idea_context(
         IdeaAnswer {
             action: format!("/ideas/{}/response", idea.summary.id),
             form,
-            statuses: &RESPONSE_STATUSES,
+            statuses: &ResponseStatus::NAMES,
             draft,
             draft_section_heading: section_heading(c, draft.and_then(|d| d.section.as_deref())),
         }
@@ -153,6 +160,8 @@ pub fn insert_idea_context(
 #[derive(Serialize)]
 struct DraftingLinks {
     drafter: bool,
+    /// Staff record and import submissions and keep the campaign ledger.
+    staff: bool,
     report: bool,
     open_data: bool,
 }
@@ -170,6 +179,7 @@ pub fn insert_consultation_links(
         "drafting_links",
         &DraftingLinks {
             drafter,
+            staff: is_staff(viewer),
             report: drafter || closed,
             open_data: closed,
         },
@@ -317,6 +327,7 @@ pub fn group_table(
 struct DraftingNav {
     current: &'static str,
     drafter: bool,
+    staff: bool,
 }
 
 /// Adds the navigation between the drafting pages (`current` names this page).
@@ -326,6 +337,7 @@ pub fn insert_nav(ctx: &mut tera::Context, current: &'static str, viewer: Option
         &DraftingNav {
             current,
             drafter: is_drafter(viewer),
+            staff: is_staff(viewer),
         },
     );
 }
@@ -363,6 +375,7 @@ mod tests {
             published_at: None,
             rows,
             uncovered: vec![(9, "IB-2026-000009".to_owned(), "Nine".to_owned())],
+            counts: Default::default(),
         }
     }
 
@@ -392,6 +405,7 @@ mod tests {
             sections: vec![section("s1", "One"), section("s2", "Two")],
             idea_count: 0,
             vote_count: 0,
+            counts_approximate: false,
             premoderation: false,
         }
     }

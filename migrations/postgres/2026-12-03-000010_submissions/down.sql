@@ -1,0 +1,17 @@
+DROP TABLE campaign_decisions;
+DROP TABLE import_chunks;
+DROP TABLE import_files;
+DROP TABLE jobs;
+DROP TABLE idea_submitters;
+DROP INDEX ideas_campaign;
+DROP INDEX ideas_text;
+DROP INDEX ideas_import_line;
+ALTER TABLE ideas DROP COLUMN import_line;
+ALTER TABLE ideas DROP COLUMN import_id;
+ALTER TABLE ideas DROP COLUMN campaign_id;
+ALTER TABLE ideas DROP COLUMN text_key;
+ALTER TABLE ideas DROP COLUMN received_at;
+ALTER TABLE ideas DROP COLUMN channel;
+DROP TABLE campaigns;
+DROP INDEX users_system_name;
+ALTER TABLE users DROP COLUMN system_name;
