@@ -2,8 +2,8 @@
 //! sharing it enforces the same limit. Windows are fixed, so a limit always lifts by itself.
 
 use crate::auth::tokens::hash_key;
-use crate::db::Db;
 use crate::db::models::rate_limits;
+use crate::db::{AnyConnection, Db};
 use crate::error::AppError;
 
 /// One limit: at most `max` events per `window_secs` for one key.
@@ -91,23 +91,28 @@ pub const REPORTS_PER_ACCOUNT: Limit = Limit {
     window_secs: 3600,
 };
 
-/// Votes per account: counted in memory, per instance. A vote is the commonest write, and a
-/// database counter would double its cost; a scripted flood still meets this limit on
-/// whichever instance it reaches.
+/// Votes per account, counted in the vote's own transaction (`count_in`), so the limit holds
+/// across instances at the cost of one upsert per vote rather than a transaction of its own.
 pub const VOTES_PER_ACCOUNT: Limit = Limit {
     name: "votes",
     max: 600,
     window_secs: 3600,
 };
 
-/// In-memory counters: (limit, key) → (window start, hits).
-type LocalCounters = std::collections::HashMap<(&'static str, String), (i64, i32)>;
-
-/// Counts events per limit and key.
+/// Counts events per limit and key, in the database every instance shares.
 #[derive(Clone)]
 pub struct RateLimiter {
     db: Db,
-    local: std::sync::Arc<std::sync::Mutex<LocalCounters>>,
+}
+
+/// One event counted ahead of the work it allows (`RateLimiter::take`), to be given back when
+/// the work turns out not to be what the limit counts (a login that succeeds).
+#[derive(Debug)]
+#[must_use = "a reservation is kept, or given back with RateLimiter::give_back"]
+pub struct Reservation {
+    name: &'static str,
+    key_hash: String,
+    window_start: i64,
 }
 
 fn window(limit: Limit, now: i64) -> (i64, u64) {
@@ -118,38 +123,7 @@ fn window(limit: Limit, now: i64) -> (i64, u64) {
 
 impl RateLimiter {
     pub fn new(db: Db) -> Self {
-        Self {
-            db,
-            local: Default::default(),
-        }
-    }
-
-    /// Counts one event in this instance's memory and refuses it over the limit.
-    pub fn hit_local(&self, limit: Limit, key: &str) -> Result<(), AppError> {
-        let now = Self::now();
-        let (start, retry_after) = window(limit, now);
-        let mut counters = self
-            .local
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Old windows are dropped as the map grows, so memory stays bounded.
-        if counters.len() > 100_000 {
-            counters.retain(|_, (window_start, _)| *window_start == start);
-        }
-        let entry = counters
-            .entry((limit.name, key.to_owned()))
-            .or_insert((start, 0));
-        if entry.0 != start {
-            *entry = (start, 0);
-        }
-        entry.1 += 1;
-        if entry.1 > limit.max {
-            tracing::warn!(limit = limit.name, "rate limit reached");
-            return Err(AppError::RateLimited {
-                retry_after_secs: retry_after,
-            });
-        }
-        Ok(())
+        Self { db }
     }
 
     fn now() -> i64 {
@@ -175,30 +149,44 @@ impl RateLimiter {
         Ok(())
     }
 
-    /// Refuses when the limit is already used up, without counting.
-    pub async fn check(&self, limit: Limit, key: &str) -> Result<(), AppError> {
+    /// Counts one event before the work it allows, and refuses it over the limit: counting
+    /// and checking are one statement, so requests sent at once, to any instance, can never
+    /// do more than `max` pieces of work between them.
+    pub async fn take(&self, limit: Limit, key: &str) -> Result<Reservation, AppError> {
         let key_hash = hash_key(limit.name, key);
         let (start, retry_after) = window(limit, Self::now());
+        let counted = key_hash.clone();
         let hits = self
             .db
-            .read(move |c| Ok(rate_limits::hits(c, limit.name, &key_hash, start)?))
+            .write_bookkeeping(move |c| Ok(rate_limits::increment(c, limit.name, &counted, start)?))
             .await?;
-        if hits >= limit.max {
+        let reservation = Reservation {
+            name: limit.name,
+            key_hash,
+            window_start: start,
+        };
+        if hits > limit.max {
             tracing::warn!(limit = limit.name, "rate limit reached");
+            // A refused request did no work, so it uses up nothing.
+            self.give_back(reservation).await?;
             return Err(AppError::RateLimited {
                 retry_after_secs: retry_after,
             });
         }
-        Ok(())
+        Ok(reservation)
     }
 
-    /// Counts one event (a failure) without refusing anything now.
-    pub async fn record(&self, limit: Limit, key: &str) -> Result<(), AppError> {
-        let key_hash = hash_key(limit.name, key);
-        let (start, _) = window(limit, Self::now());
+    /// Uncounts a reserved event, in the window it was counted in.
+    pub async fn give_back(&self, reservation: Reservation) -> Result<(), AppError> {
         self.db
             .write_bookkeeping(move |c| {
-                Ok(rate_limits::increment(c, limit.name, &key_hash, start).map(|_| ())?)
+                Ok(rate_limits::decrement(
+                    c,
+                    reservation.name,
+                    &reservation.key_hash,
+                    reservation.window_start,
+                )
+                .map(|_| ())?)
             })
             .await
     }
@@ -212,6 +200,20 @@ impl RateLimiter {
             })
             .await
     }
+}
+
+/// Counts one event inside the caller's transaction and refuses it over the limit; the
+/// refusal rolls the transaction back, the count with it, so refused events use up nothing.
+pub fn count_in(conn: &mut AnyConnection, limit: Limit, key: &str) -> Result<(), AppError> {
+    let (start, retry_after) = window(limit, chrono::Utc::now().timestamp());
+    let hits = rate_limits::increment(conn, limit.name, &hash_key(limit.name, key), start)?;
+    if hits > limit.max {
+        tracing::warn!(limit = limit.name, "rate limit reached");
+        return Err(AppError::RateLimited {
+            retry_after_secs: retry_after,
+        });
+    }
+    Ok(())
 }
 
 /// Deletes windows older than a day (run by the housekeeping task).
@@ -234,41 +236,5 @@ mod tests {
         assert_eq!(window(limit, 900), (900, 900));
         assert_eq!(window(limit, 1000), (900, 800));
         assert_eq!(window(limit, 1799), (900, 1));
-    }
-}
-
-#[cfg(test)]
-mod local_tests {
-    use super::*;
-
-    #[test]
-    fn local_limits_count_per_key() {
-        let db_less = RateLimiter {
-            db: unreachable_db(),
-            local: Default::default(),
-        };
-        let limit = Limit {
-            name: "t",
-            max: 2,
-            window_secs: 3600,
-        };
-        assert!(db_less.hit_local(limit, "a").is_ok());
-        assert!(db_less.hit_local(limit, "a").is_ok());
-        assert!(matches!(
-            db_less.hit_local(limit, "a"),
-            Err(AppError::RateLimited { .. })
-        ));
-        assert!(db_less.hit_local(limit, "b").is_ok());
-    }
-
-    fn unreachable_db() -> Db {
-        let dir = std::env::temp_dir().join(format!("ideabox-rl-{}", std::process::id()));
-        let settings = crate::config::RawSettings::from_pairs([(
-            "IDEABOX_DATABASE_URL",
-            format!("sqlite://{}", dir.join("x.db").display()),
-        )])
-        .validate()
-        .unwrap();
-        Db::connect(&settings).unwrap()
     }
 }

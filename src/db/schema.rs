@@ -389,6 +389,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    access_revocations (id) {
+        id -> Integer,
+        generation -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(known_devices -> users (user_id));
 diesel::joinable!(idea_submitters -> ideas (idea_id));

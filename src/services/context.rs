@@ -26,11 +26,13 @@ pub type ConsultationRows = FreshCache<String, Option<ConsultationRow>>;
 const CONSULTATIONS_KEPT: usize = 1024;
 const SESSIONS_KEPT: usize = 16_384;
 
-/// Signed-in sessions by token hash, kept while fresh: signing out, a role change or a
-/// suspension is a seen write, and so drops them at once.
+/// Signed-in sessions by token hash, kept while fresh and only under the access revocation
+/// number they were read with: signing out, a role change or a suspension raises it, and so
+/// drops them on every instance at once.
 pub struct LiveSessions {
-    /// The session and what requests need of its person (no password hash).
-    pub found: FreshCache<String, Option<(SessionRow, CurrentUser)>>,
+    /// The session and what requests need of its person (no password hash), by token hash
+    /// and access revocation number.
+    pub found: FreshCache<(String, i64), Option<(SessionRow, CurrentUser)>>,
     /// When this instance last recorded each session's activity: a session found again
     /// before its kept row shows that record is not recorded twice.
     pub recorded: quick_cache::sync::Cache<i64, NaiveDateTime>,

@@ -10,7 +10,7 @@ use crate::domain::email::{EmailAddress, mask_email};
 use crate::domain::ids::UserId;
 use crate::error::AppError;
 use crate::rate_limit::{
-    LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_DEVICE, LOGIN_FAILURES_PER_IP,
+    LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_DEVICE, LOGIN_FAILURES_PER_IP, Reservation,
 };
 use crate::services::context::ServiceContext;
 
@@ -26,40 +26,45 @@ enum Allowance {
     AccountAndAddress,
 }
 
-impl Allowance {
-    async fn check(&self, ctx: &ServiceContext, email: &str, ip_key: &str) -> Result<(), AppError> {
-        match self {
-            Allowance::KnownDevice(id) => {
-                ctx.limiter
-                    .check(LOGIN_FAILURES_PER_DEVICE, &id.to_string())
-                    .await
-            }
-            Allowance::AccountAndAddress => {
-                ctx.limiter.check(LOGIN_FAILURES_PER_ACCOUNT, email).await?;
-                ctx.limiter.check(LOGIN_FAILURES_PER_IP, ip_key).await
-            }
-        }
-    }
+/// The failures an attempt reserved before its password was checked: kept when the password
+/// is wrong, given back when it is right. Reserving first means a burst of attempts sent at
+/// once is evaluated at most as often as the limit allows.
+struct Reserved(Vec<Reservation>);
 
-    async fn record(
+impl Allowance {
+    async fn reserve(
         &self,
         ctx: &ServiceContext,
         email: &str,
         ip_key: &str,
-    ) -> Result<(), AppError> {
+    ) -> Result<Reserved, AppError> {
         match self {
-            Allowance::KnownDevice(id) => {
+            Allowance::KnownDevice(id) => Ok(Reserved(vec![
                 ctx.limiter
-                    .record(LOGIN_FAILURES_PER_DEVICE, &id.to_string())
-                    .await
-            }
+                    .take(LOGIN_FAILURES_PER_DEVICE, &id.to_string())
+                    .await?,
+            ])),
             Allowance::AccountAndAddress => {
-                ctx.limiter
-                    .record(LOGIN_FAILURES_PER_ACCOUNT, email)
-                    .await?;
-                ctx.limiter.record(LOGIN_FAILURES_PER_IP, ip_key).await
+                let account = ctx.limiter.take(LOGIN_FAILURES_PER_ACCOUNT, email).await?;
+                match ctx.limiter.take(LOGIN_FAILURES_PER_IP, ip_key).await {
+                    Ok(address) => Ok(Reserved(vec![account, address])),
+                    Err(refused) => {
+                        ctx.limiter.give_back(account).await?;
+                        Err(refused)
+                    }
+                }
             }
         }
+    }
+}
+
+impl Reserved {
+    /// The attempt was not a failure (the password matched, or it could not be checked).
+    async fn give_back(self, ctx: &ServiceContext) -> Result<(), AppError> {
+        for reservation in self.0 {
+            ctx.limiter.give_back(reservation).await?;
+        }
+        Ok(())
     }
 }
 
@@ -103,16 +108,22 @@ pub async fn check(
         })
         .await?;
     let allowance = known_device.map_or(Allowance::AccountAndAddress, Allowance::KnownDevice);
-    allowance.check(ctx, &email, &ip_key).await?;
+    let reserved = allowance.reserve(ctx, &email, &ip_key).await?;
 
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let verification = ctx.hasher.verify(password, stored).await?;
+    let verification = match ctx.hasher.verify(password, stored).await {
+        Ok(verification) => verification,
+        Err(err) => {
+            reserved.give_back(ctx).await?;
+            return Err(err);
+        }
+    };
 
     let Some(user) = user.filter(|_| verification.matches) else {
         tracing::warn!(email = %mask_email(&email), "authentication failed");
-        allowance.record(ctx, &email, &ip_key).await?;
         return Err(AppError::BadCredentials);
     };
+    reserved.give_back(ctx).await?;
 
     // Success forgives the failures of the allowance it drew on. A known browser leaves the
     // account's counter alone: the owner signing in must not hand an attacker fresh guesses.
@@ -157,18 +168,24 @@ pub async fn confirm_current_password(
         .read(move |c| known_device(c, device_hash.as_deref(), owner))
         .await?;
     let allowance = known.map_or(Allowance::AccountAndAddress, Allowance::KnownDevice);
-    allowance.check(ctx, &email, &ip_key).await?;
-    let verification = ctx
+    let reserved = allowance.reserve(ctx, &email, &ip_key).await?;
+    let verification = match ctx
         .hasher
         .verify(password, user.password_hash.clone())
-        .await?;
+        .await
+    {
+        Ok(verification) => verification,
+        Err(err) => {
+            reserved.give_back(ctx).await?;
+            return Err(err);
+        }
+    };
     if !verification.matches {
         tracing::warn!(user = %user.id(), "current password did not match");
-        allowance.record(ctx, &email, &ip_key).await?;
         return Err(AppError::validation(
             "current_password",
             "error-current-password-wrong",
         ));
     }
-    Ok(())
+    reserved.give_back(ctx).await
 }

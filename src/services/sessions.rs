@@ -3,9 +3,9 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::auth::tokens::{hash_token, random_token};
-use crate::db::models::known_devices;
 use crate::db::models::sessions::{self, NewSession, SessionRow};
 use crate::db::models::users::UserRow;
+use crate::db::models::{access_revocations, known_devices};
 use crate::db::{AnyConnection, now};
 use crate::domain::client::ClientInfo;
 use crate::domain::identity::{Credential, Identity};
@@ -31,22 +31,19 @@ pub async fn authenticate(
     let at = now();
     let idle = idle_since(ctx, at);
     let live = ctx.live_sessions.clone();
-    // Most requests of a signed-in person find their session already loaded.
-    let found = match live.found.peek(&hash) {
-        Some(found) => found,
-        None => {
-            ctx.db
-                .read_point(move |c| {
-                    let key = hash.clone();
-                    Ok(live.found.get_or_load(&key, || {
-                        sessions::find_live(c, &hash, at, idle).map(|found| {
-                            found.map(|(session, user)| (session, user.current_user()))
-                        })
-                    })?)
-                })
-                .await?
-        }
-    };
+    // Most requests of a signed-in person find their session already kept, under the access
+    // revocation number read now: an ending committed on any instance changes that number,
+    // so nothing kept from before it is served (docs/security.md, "Sessions").
+    let found = ctx
+        .db
+        .read_point(move |c| {
+            let key = (hash, access_revocations::current(c)?);
+            Ok(live.found.get_or_load(&key, || {
+                sessions::find_live(c, &key.0, at, idle)
+                    .map(|found| found.map(|(session, user)| (session, user.current_user())))
+            })?)
+        })
+        .await?;
     let Some((session, user)) = found.as_ref().clone() else {
         return Ok(None);
     };

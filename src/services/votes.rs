@@ -13,7 +13,7 @@ use crate::domain::ids::IdeaId;
 use crate::domain::policy::{self, Actor};
 use crate::domain::tally::Tally;
 use crate::error::AppError;
-use crate::rate_limit::VOTES_PER_ACCOUNT;
+use crate::rate_limit::{self, VOTES_PER_ACCOUNT};
 use crate::services::consultations::phase_of;
 use crate::services::context::ServiceContext;
 use crate::services::ideas::load_idea;
@@ -103,10 +103,9 @@ pub async fn set(
     let idea_id = idea_id.0;
     let actor = identity.user.actor();
     let user = identity.user.id.0;
-    ctx.limiter
-        .hit_local(VOTES_PER_ACCOUNT, &user.to_string())?;
     following_merges(idea_id, |idea_id| {
         ctx.db.write(move |c| {
+            rate_limit::count_in(c, VOTES_PER_ACCOUNT, &user.to_string())?;
             let (idea, consultation) = load_held(c, idea_id, &actor)?;
             let at = now();
             policy::can_vote(

@@ -9,7 +9,7 @@ use ideabox::domain::role::Role;
 use serde_json::json;
 
 use crate::support::fixtures::{citizen, open_consultation, post_idea, put_vote};
-use crate::support::{PASSWORD, TestOptions, spawn_app, spawn_app_with};
+use crate::support::{Browser, PASSWORD, TestOptions, spawn_app, spawn_app_with};
 
 async fn support_count(app: &crate::support::TestApp, idea: i64) -> i64 {
     let (status, _, body) = app.api().get(&format!("/api/v1/ideas/{idea}"), None).await;
@@ -174,4 +174,140 @@ async fn slow_totals_are_shown_as_approximate_while_they_are_recounted() {
         page.contains('7'),
         "the last totals are shown, not waited for"
     );
+}
+
+/// A copy of the browser's cookies, as they are now, talking to another instance: what an
+/// attacker holding a copied cookie sends, whatever the first browser is told to forget.
+fn copy_of_browser_on(app: &crate::support::TestApp, browser: &Browser) -> Browser {
+    let copy = Browser::new(&app.address);
+    let url = reqwest::Url::parse(&app.address).expect("address");
+    for name in ["ideabox_session", "ideabox_csrf", "ideabox_device"] {
+        if let Some(value) = browser.cookie(name) {
+            copy.jar
+                .add_cookie_str(&format!("{name}={value}; Path=/"), &url);
+        }
+    }
+    copy
+}
+
+/// Ends access on instance A in one of the ways that end it, then at once reads and votes
+/// with the old cookie on instance B, which had the session kept: the vote is refused, and
+/// when the session itself ended, so is the read.
+async fn ended_on_one_instance_is_refused_on_the_other(
+    ending: &str,
+    session_ends: bool,
+    end: impl AsyncFn(&crate::support::TestApp, &Browser, &str),
+) {
+    let a = spawn_app().await;
+    let b = spawn_app_with(TestOptions {
+        database_url: Some(a.database_url.clone()),
+        ..TestOptions::default()
+    })
+    .await;
+    let c = open_consultation(&a).await;
+    let author = citizen(&a, "author@example.jp").await;
+    let idea = post_idea(&a, &author, &c.slug, "窓口", "予約したい。").await["id"]
+        .as_i64()
+        .unwrap();
+    let idea_page = format!("/ideas/{idea}");
+    for trial in 0..3 {
+        let email = format!("person{trial}@example.jp");
+        let on_a = a.signed_in(&email, Role::Citizen).await;
+        let on_b = copy_of_browser_on(&b, &on_a);
+        // B keeps the session: this read and the CSRF token come from it.
+        assert!(on_b.is_signed_in().await);
+        let csrf = on_b.csrf_token(&idea_page).await;
+        end(&a, &on_a, &email).await;
+        if session_ends {
+            assert!(
+                !on_b.is_signed_in().await,
+                "{ending}: B served the old cookie right after A acknowledged (trial {trial})"
+            );
+        }
+        let vote = on_b
+            .post_form_raw(
+                &format!("/ideas/{idea}/vote"),
+                &[("csrf_token", &csrf), ("value", "support")],
+            )
+            .await;
+        assert_ne!(vote.status(), 303, "{ending}: the vote was taken");
+        assert_eq!(
+            a.count(&format!(
+                "SELECT COUNT(*) FROM votes v JOIN users u ON u.id = v.user_id \
+                 WHERE u.email = '{email}'"
+            )),
+            0,
+            "{ending}: a vote with the ended session was stored (trial {trial})"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_sign_out_on_one_instance_is_refused_at_once_on_another() {
+    ended_on_one_instance_is_refused_on_the_other("sign-out", true, async |_, browser, _| {
+        assert_eq!(browser.logout().await.status(), 303);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ending_all_sessions_on_one_instance_is_refused_at_once_on_another() {
+    ended_on_one_instance_is_refused_on_the_other(
+        "end all sessions",
+        true,
+        async |app, _, email| {
+            // From another browser of the same person, which keeps its own session.
+            let other = app.browser();
+            assert_eq!(other.login(email, PASSWORD).await.status(), 303);
+            let res = other
+                .submit("/account", "/account/sessions/end-all", &[])
+                .await;
+            assert_eq!(res.status(), 303);
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_suspension_on_one_instance_is_refused_at_once_on_another() {
+    ended_on_one_instance_is_refused_on_the_other("suspension", false, async |app, _, email| {
+        let id = app.count(&format!("SELECT id FROM users WHERE email = '{email}'"));
+        let admin = app.api().token("fixture-admin@example.jp").await;
+        let (status, _, body) = app
+            .api()
+            .post(
+                &format!("/api/v1/users/{id}/suspension"),
+                &json!({"ban": true, "reason": "other"}),
+                Some(&admin),
+            )
+            .await;
+        assert!(status < 300, "{status} {body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_role_change_on_one_instance_is_refused_at_once_on_another() {
+    ended_on_one_instance_is_refused_on_the_other("role change", true, async |app, _, email| {
+        let id = app.count(&format!("SELECT id FROM users WHERE email = '{email}'"));
+        let admin_email = "role-admin@example.jp";
+        if app.count(&format!(
+            "SELECT COUNT(*) FROM users WHERE email = '{admin_email}'"
+        )) == 0
+        {
+            app.create_user(admin_email, "Admin", Role::Admin, true)
+                .await;
+        }
+        let admin = app.browser();
+        assert_eq!(admin.login(admin_email, PASSWORD).await.status(), 303);
+        let res = admin
+            .submit(
+                "/admin/users",
+                &format!("/admin/users/{id}/role"),
+                &[("role", "moderator")],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+    })
+    .await;
 }

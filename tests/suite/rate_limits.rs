@@ -15,6 +15,7 @@ async fn fail_login(browser: &Browser, email: &str) -> u16 {
 
 #[tokio::test]
 async fn ten_failed_logins_lock_the_account_for_a_while_but_not_for_good() {
+    clear_of_limit_window_edge().await;
     let app = spawn_app().await;
     app.create_user("target@example.jp", "T", Role::Citizen, true)
         .await;
@@ -74,6 +75,7 @@ fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
 
 #[tokio::test]
 async fn an_attackers_burst_is_throttled_while_the_owner_on_a_known_browser_gets_in() {
+    clear_of_limit_window_edge().await;
     let app = spawn_app().await;
     app.create_user("owner@example.jp", "O", Role::Citizen, true)
         .await;
@@ -157,6 +159,7 @@ async fn an_attackers_burst_is_throttled_while_the_owner_on_a_known_browser_gets
 
 #[tokio::test]
 async fn a_password_reset_forgets_known_browsers() {
+    clear_of_limit_window_edge().await;
     let app = spawn_app().await;
     app.create_user("forget@example.jp", "F", Role::Citizen, true)
         .await;
@@ -192,6 +195,7 @@ async fn a_password_reset_forgets_known_browsers() {
 
 #[tokio::test]
 async fn a_password_reset_lifts_a_login_lock() {
+    clear_of_limit_window_edge().await;
     let app = spawn_app().await;
     app.create_user("locked@example.jp", "L", Role::Citizen, true)
         .await;
@@ -234,6 +238,7 @@ async fn a_password_reset_lifts_a_login_lock() {
 
 #[tokio::test]
 async fn limits_hold_across_instances_sharing_the_database() {
+    clear_of_limit_window_edge().await;
     let a = spawn_app().await;
     let b = spawn_app_with(TestOptions {
         database_url: Some(a.database_url.clone()),
@@ -265,6 +270,7 @@ async fn limits_hold_across_instances_sharing_the_database() {
 #[tokio::test]
 async fn registrations_are_limited_per_address_and_forwarded_for_only_counts_behind_a_trusted_proxy()
  {
+    clear_of_limit_window_edge().await;
     // Direct clients: X-Forwarded-For is ignored, everyone here shares 127.0.0.1.
     let app = spawn_app().await;
     let register = |i: usize, xff: &'static str| {
@@ -314,6 +320,7 @@ async fn registrations_are_limited_per_address_and_forwarded_for_only_counts_beh
 
 #[tokio::test]
 async fn reset_requests_are_limited_per_address_without_revealing_accounts() {
+    clear_of_limit_window_edge().await;
     let app = spawn_app().await;
     let browser = app.browser();
     for _ in 0..5 {
@@ -339,6 +346,7 @@ async fn reset_requests_are_limited_per_address_without_revealing_accounts() {
 
 #[tokio::test]
 async fn token_creation_is_limited() {
+    clear_of_limit_window_edge().await;
     let app = spawn_app().await;
     app.create_user("tokens@example.jp", "T", Role::Citizen, true)
         .await;
@@ -355,4 +363,147 @@ async fn token_creation_is_limited() {
             .0;
     }
     assert_eq!(last, 429, "20 tokens an hour per account");
+}
+
+/// Sends one failed login per email at once, spread over `instances` in turn, each from a
+/// browser of its own; answers how many were evaluated (422) and how many refused (429).
+async fn failed_login_burst(instances: &[&TestApp], emails: &[String]) -> (usize, usize) {
+    let answers = futures_util::future::join_all(emails.iter().enumerate().map(|(i, email)| {
+        let browser = instances[i % instances.len()].browser();
+        async move { fail_login(&browser, email).await }
+    }))
+    .await;
+    let evaluated = answers.iter().filter(|&&s| s == 422).count();
+    let refused = answers.iter().filter(|&&s| s == 429).count();
+    assert_eq!(evaluated + refused, answers.len(), "{answers:?}");
+    (evaluated, refused)
+}
+
+async fn second_instance(first: &TestApp) -> TestApp {
+    spawn_app_with(TestOptions {
+        database_url: Some(first.database_url.clone()),
+        ..Default::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_burst_of_failed_logins_for_one_account_is_evaluated_ten_times_on_one_instance_or_two() {
+    clear_of_limit_window_edge().await;
+    let a = spawn_app().await;
+    let b = second_instance(&a).await;
+    for (round, instances) in [vec![&a], vec![&a, &b]].into_iter().enumerate() {
+        let email = format!("burst{round}@example.jp");
+        a.create_user(&email, "B", Role::Citizen, true).await;
+        let burst = vec![email.clone(); 40];
+        assert_eq!(
+            failed_login_burst(&instances, &burst).await,
+            (10, 30),
+            "over {} instance(s): the limit of 10 counts before the password is checked",
+            instances.len()
+        );
+        for instance in &instances {
+            assert_eq!(
+                instance.browser().login(&email, PASSWORD).await.status(),
+                429
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_burst_of_failed_logins_from_one_address_is_evaluated_fifty_times_on_one_instance_or_two()
+{
+    clear_of_limit_window_edge().await;
+    let a = spawn_app().await;
+    let b = second_instance(&a).await;
+    for (round, instances) in [vec![&a], vec![&a, &b]].into_iter().enumerate() {
+        // Unknown addresses, ten tries each: no account limit is reached, only the address's.
+        let burst: Vec<String> = (0..60)
+            .map(|i| format!("nobody{round}-{}@example.jp", i % 6))
+            .collect();
+        assert_eq!(
+            failed_login_burst(&instances, &burst).await,
+            (50, 10),
+            "over {} instance(s)",
+            instances.len()
+        );
+        // The next window starts afresh.
+        a.execute_sql("UPDATE rate_limit_counters SET window_start = window_start - 900");
+    }
+}
+
+#[tokio::test]
+async fn a_right_password_gives_its_reserved_failure_back() {
+    clear_of_limit_window_edge().await;
+    let app = spawn_app().await;
+    app.create_user("owner@example.jp", "O", Role::Citizen, true)
+        .await;
+    for _ in 0..9 {
+        assert_eq!(fail_login(&app.browser(), "owner@example.jp").await, 422);
+    }
+    // A right password is no failure: it gives back what it reserved of the address's count.
+    assert_eq!(
+        app.browser()
+            .login("owner@example.jp", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        app.count("SELECT COALESCE(SUM(hits), 0) FROM rate_limit_counters WHERE name = 'login-ip'"),
+        9
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COALESCE(SUM(hits), 0) FROM rate_limit_counters WHERE name = 'login-account'"
+        ),
+        0,
+        "success forgives the account's failures"
+    );
+}
+
+#[tokio::test]
+async fn the_vote_limit_holds_for_bursts_over_two_instances_and_after_a_restart() {
+    clear_of_limit_window_edge().await;
+    const LIMIT: usize = 600;
+    let a = spawn_app().await;
+    let b = second_instance(&a).await;
+    let c = fixtures::open_consultation(&a).await;
+    let author = fixtures::citizen(&a, "author@example.jp").await;
+    let voter = fixtures::citizen(&a, "voter@example.jp").await;
+    let idea = fixtures::post_idea(&a, &author, &c.slug, "投票の上限", "本文です。").await["id"]
+        .as_i64()
+        .unwrap();
+    let mut accepted = 0;
+    let mut refused = 0;
+    // Bursts of 50 at once, alternately to each instance, 650 votes in all.
+    for burst in 0..13 {
+        let answers = futures_util::future::join_all((0..50).map(|i| {
+            let app = if i % 2 == 0 { &a } else { &b };
+            let value = if (burst + i) % 2 == 0 {
+                "support"
+            } else {
+                "oppose"
+            };
+            let voter = voter.clone();
+            async move { fixtures::put_vote(app, &voter, idea, value).await.0 }
+        }))
+        .await;
+        accepted += answers.iter().filter(|&&s| s == 200).count();
+        refused += answers.iter().filter(|&&s| s == 429).count();
+    }
+    assert_eq!((accepted, refused), (LIMIT, 650 - LIMIT));
+    let restarted = second_instance(&a).await;
+    let (status, body) = fixtures::put_vote(&restarted, &voter, idea, "support").await;
+    assert_eq!(status, 429, "{body}");
+    // The idea's counters match its votes: refused votes changed nothing.
+    assert_eq!(
+        a.count(&format!(
+            "SELECT support_count + oppose_count FROM ideas WHERE id = {idea}"
+        )),
+        a.count(&format!(
+            "SELECT COUNT(*) FROM votes WHERE idea_id = {idea}"
+        ))
+    );
 }

@@ -1,5 +1,6 @@
 //! Row structs and their queries, one module per table.
 
+pub mod access_revocations;
 pub mod api_tokens;
 pub mod campaigns;
 pub mod comments;

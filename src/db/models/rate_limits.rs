@@ -26,21 +26,23 @@ pub fn increment(
         .get_result(c))
 }
 
-/// The hits counted so far in the window.
-pub fn hits(
+/// Takes one hit back from the window (never below zero); `false` when there was none.
+pub fn decrement(
     conn: &mut AnyConnection,
     name: &str,
     key_hash: &str,
     window_start: i64,
-) -> QueryResult<i32> {
-    Ok(rl::table
-        .filter(rl::name.eq(name))
-        .filter(rl::key_hash.eq(key_hash))
-        .filter(rl::window_start.eq(window_start))
-        .select(rl::hits)
-        .first(conn)
-        .optional()?
-        .unwrap_or(0))
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        rl::table
+            .filter(rl::name.eq(name))
+            .filter(rl::key_hash.eq(key_hash))
+            .filter(rl::window_start.eq(window_start))
+            .filter(rl::hits.gt(0)),
+    )
+    .set(rl::hits.eq(rl::hits - 1))
+    .execute(conn)?;
+    Ok(updated == 1)
 }
 
 /// Clears the counters of one key (a successful login forgives earlier failures).

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
+use crate::db::models::access_revocations;
 use crate::db::models::users::UserRow;
 use crate::db::schema::{sessions, users};
 use crate::domain::ids::{SessionId, UserId};
@@ -80,11 +81,13 @@ pub fn list_for_user(
 }
 
 pub fn delete(conn: &mut AnyConnection, id: SessionId) -> QueryResult<usize> {
+    access_revocations::raise(conn)?;
     diesel::delete(sessions::table.find(id.0)).execute(conn)
 }
 
 /// Deletes one of the user's sessions; the user id guards against ending someone else's.
 pub fn delete_owned(conn: &mut AnyConnection, user: UserId, id: SessionId) -> QueryResult<usize> {
+    access_revocations::raise(conn)?;
     diesel::delete(
         sessions::table
             .find(id.0)
@@ -94,6 +97,7 @@ pub fn delete_owned(conn: &mut AnyConnection, user: UserId, id: SessionId) -> Qu
 }
 
 pub fn delete_for_user(conn: &mut AnyConnection, user: UserId) -> QueryResult<usize> {
+    access_revocations::raise(conn)?;
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user.0))).execute(conn)
 }
 
@@ -102,6 +106,7 @@ pub fn delete_for_user_except(
     user: UserId,
     keep: SessionId,
 ) -> QueryResult<usize> {
+    access_revocations::raise(conn)?;
     diesel::delete(
         sessions::table
             .filter(sessions::user_id.eq(user.0))

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
+use crate::db::models::access_revocations;
 use crate::db::schema::users;
 use crate::domain::identity::CurrentUser;
 use crate::domain::ids::UserId;
@@ -169,6 +170,7 @@ pub fn set_role(
     role: Role,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
+    access_revocations::raise(conn)?;
     diesel::update(users::table.find(id.0))
         .set((users::role.eq(role.as_str()), users::updated_at.eq(now)))
         .execute(conn)
@@ -196,6 +198,7 @@ pub fn count_admins(conn: &mut AnyConnection) -> QueryResult<i64> {
 /// Erases personal data but keeps the row, so contributions stay attributed to
 /// "deleted participant".
 pub fn erase(conn: &mut AnyConnection, id: UserId, now: NaiveDateTime) -> QueryResult<usize> {
+    access_revocations::raise(conn)?;
     diesel::update(users::table.find(id.0))
         .set((
             users::email.eq(None::<String>),
@@ -258,6 +261,7 @@ pub fn set_suspension(
     reason: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
+    access_revocations::raise(conn)?;
     diesel::update(users::table.find(id.0))
         .set((
             users::suspended_until.eq(until),

@@ -617,3 +617,15 @@ pub fn hours_ago(hours: i64) -> String {
     let t = chrono::Utc::now().naive_utc() - chrono::Duration::hours(hours);
     t.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
 }
+
+/// Waits, when a 15-minute rate-limit window (the shortest; longer ones align with it) ends
+/// within the next 30 seconds, until the next one starts, so that a test counting up to a
+/// limit is not cut in two by the fixed windows of `rate_limit.rs`.
+pub async fn clear_of_limit_window_edge() {
+    const WINDOW: i64 = 900;
+    const NEEDED: i64 = 30;
+    let left = WINDOW - chrono::Utc::now().timestamp().rem_euclid(WINDOW);
+    if left < NEEDED {
+        tokio::time::sleep(std::time::Duration::from_secs(left as u64 + 1)).await;
+    }
+}
