@@ -16,6 +16,7 @@ pub mod fresh;
 pub mod generation;
 pub mod pages;
 pub mod period;
+pub mod shared_read;
 pub mod totals;
 
 pub use generation::{WriteEffect, WriteGeneration};

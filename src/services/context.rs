@@ -8,8 +8,10 @@ use chrono::NaiveDateTime;
 
 use crate::auth::password::PasswordHasher;
 use crate::cache::fresh::FreshCache;
+use crate::cache::shared_read::SharedRead;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::db::models::access_revocations;
 use crate::db::models::consultations::ConsultationRow;
 use crate::db::models::sessions::SessionRow;
 use crate::domain::identity::CurrentUser;
@@ -36,6 +38,20 @@ pub struct LiveSessions {
     /// When this instance last recorded each session's activity: a session found again
     /// before its kept row shows that record is not recorded twice.
     pub recorded: quick_cache::sync::Cache<i64, NaiveDateTime>,
+    /// The access revocation number, read afresh for each request; on PostgreSQL, requests
+    /// that arrive together share one read (on SQLite a read costs less than sharing it).
+    pub revocations: Arc<SharedRead<Result<i64, String>>>,
+}
+
+fn revocation_reads(db: Db) -> Arc<SharedRead<Result<i64, String>>> {
+    SharedRead::new(move || {
+        let db = db.clone();
+        async move {
+            db.read(|c| Ok(access_revocations::current(c)?))
+                .await
+                .map_err(|err| err.to_string())
+        }
+    })
 }
 
 /// The services' shared handles, cheap to clone.
@@ -72,6 +88,7 @@ impl ServiceContext {
             live_sessions: Arc::new(LiveSessions {
                 found: FreshCache::new(db.generation().clone(), SESSIONS_KEPT),
                 recorded: quick_cache::sync::Cache::new(SESSIONS_KEPT),
+                revocations: revocation_reads(db.clone()),
             }),
             jobs: JobQueue::default(),
             settings,
