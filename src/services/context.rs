@@ -38,8 +38,8 @@ pub struct LiveSessions {
     /// When this instance last recorded each session's activity: a session found again
     /// before its kept row shows that record is not recorded twice.
     pub recorded: quick_cache::sync::Cache<i64, NaiveDateTime>,
-    /// The access revocation number, read afresh for each request; on PostgreSQL, requests
-    /// that arrive together share one read (on SQLite a read costs less than sharing it).
+    /// The access revocation number, read afresh for each request: requests that arrive
+    /// together share one read.
     pub revocations: Arc<SharedRead<Result<i64, String>>>,
 }
 

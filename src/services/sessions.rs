@@ -3,10 +3,10 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::auth::tokens::{hash_token, random_token};
+use crate::db::models::known_devices;
 use crate::db::models::sessions::{self, NewSession, SessionRow};
 use crate::db::models::users::UserRow;
-use crate::db::models::{access_revocations, known_devices};
-use crate::db::{AnyConnection, Backend, now};
+use crate::db::{AnyConnection, now};
 use crate::domain::client::ClientInfo;
 use crate::domain::identity::{Credential, Identity};
 use crate::domain::ids::{SessionId, UserId};
@@ -34,26 +34,17 @@ pub async fn authenticate(
     // Most requests of a signed-in person find their session already kept, under the access
     // revocation number read now: an ending committed on any instance changes that number,
     // so nothing kept from before it is served (docs/security.md, "Sessions").
-    let shared_number = match ctx.db.backend() {
-        Backend::Postgres => Some(
-            live.revocations
-                .get()
-                .await
-                .map_err(AppError::Unavailable)?,
-        ),
-        Backend::Sqlite => None,
-    };
-    let kept = shared_number.and_then(|number| live.found.peek(&(hash.clone(), number)));
-    let found = match kept {
+    let number = live
+        .revocations
+        .get()
+        .await
+        .map_err(AppError::Unavailable)?;
+    let key = (hash, number);
+    let found = match live.found.peek(&key) {
         Some(found) => found,
         None => {
             ctx.db
                 .read_point(move |c| {
-                    let number = match shared_number {
-                        Some(number) => number,
-                        None => access_revocations::current(c)?,
-                    };
-                    let key = (hash, number);
                     Ok(live.found.get_or_load(&key, || {
                         sessions::find_live(c, &key.0, at, idle).map(|found| {
                             found.map(|(session, user)| (session, user.current_user()))
