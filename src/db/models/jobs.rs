@@ -4,6 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::result::DatabaseErrorKind;
 use diesel::sql_types::Timestamp;
 
 use crate::db::AnyConnection;
@@ -48,11 +49,24 @@ pub struct NewJob<'a> {
 /// Inserts a job; with a `dedupe_key`, a job of that key still queued is returned instead
 /// (and a new one only made once it has started).
 pub fn enqueue(conn: &mut AnyConnection, job: &NewJob<'_>) -> QueryResult<i64> {
-    if let Some(key) = job.dedupe_key
-        && let Some(id) = queued_with_key(conn, key)?
-    {
-        return Ok(id);
+    let Some(key) = job.dedupe_key else {
+        return insert(conn, job);
+    };
+    for _ in 0..3 {
+        if let Some(id) = queued_with_key(conn, key)? {
+            return Ok(id);
+        }
+        // Two transactions may queue the same key at once (PostgreSQL): the unique index
+        // refuses the second insert, whose savepoint rolls back, and it finds the first job.
+        match conn.transaction(|c| insert(c, job)) {
+            Err(diesel::result::Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {}
+            other => return other,
+        }
     }
+    queued_with_key(conn, key)?.ok_or(diesel::result::Error::NotFound)
+}
+
+fn insert(conn: &mut AnyConnection, job: &NewJob<'_>) -> QueryResult<i64> {
     diesel::insert_into(jobs::table)
         .values(job)
         .returning(jobs::id)
