@@ -8,6 +8,7 @@ pub mod group_commit;
 pub mod models;
 pub mod schema;
 pub mod search;
+pub mod shared_counter;
 pub mod views;
 
 /// A fresh SQLite database in the temp folder, for unit tests that need a real one.
@@ -360,11 +361,10 @@ where
         }
         AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
-    match f(conn) {
-        Ok(value) => {
-            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
-            Ok(value)
-        }
+    let ended = match f(conn) {
+        Ok(value) => <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)
+            .map(|_| value)
+            .map_err(AppError::from),
         Err(err) => {
             if let Err(rollback) =
                 <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)
@@ -373,7 +373,11 @@ where
             }
             Err(err)
         }
-    }
+    };
+    // After the commit and before anyone is answered: what the transaction announced on the
+    // shared counter (an ended access, on SQLite) is seen only once it is committed.
+    shared_counter::transaction_ended();
+    ended
 }
 
 /// Runs blocking work on the blocking pool, keeping the caller's tracing span.

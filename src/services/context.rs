@@ -9,11 +9,12 @@ use chrono::NaiveDateTime;
 use crate::auth::password::PasswordHasher;
 use crate::cache::fresh::FreshCache;
 use crate::cache::shared_read::SharedRead;
-use crate::config::Settings;
+use crate::config::{DatabaseUrl, Settings};
 use crate::db::Db;
 use crate::db::models::access_revocations;
 use crate::db::models::consultations::ConsultationRow;
 use crate::db::models::sessions::SessionRow;
+use crate::db::shared_counter::{self, SharedCounter};
 use crate::domain::identity::CurrentUser;
 use crate::email::outbox::MailQueue;
 use crate::rate_limit::RateLimiter;
@@ -38,20 +39,55 @@ pub struct LiveSessions {
     /// When this instance last recorded each session's activity: a session found again
     /// before its kept row shows that record is not recorded twice.
     pub recorded: quick_cache::sync::Cache<i64, NaiveDateTime>,
-    /// The access revocation number, read afresh for each request: requests that arrive
-    /// together share one read.
-    pub revocations: Arc<SharedRead<Result<i64, String>>>,
+    /// The access revocation number, read afresh for each request.
+    pub revocations: RevocationNumber,
 }
 
-fn revocation_reads(db: Db) -> Arc<SharedRead<Result<i64, String>>> {
-    SharedRead::new(move || {
-        let db = db.clone();
-        async move {
-            db.read(|c| Ok(access_revocations::current(c)?))
-                .await
-                .map_err(|err| err.to_string())
+/// Where each request reads the access revocation number.
+pub enum RevocationNumber {
+    /// PostgreSQL: the database row, which every instance on any machine sees; requests that
+    /// arrive together share one read.
+    Database(Arc<SharedRead<Result<i64, String>>>),
+    /// SQLite: the counter file beside the database, which every process opening it maps;
+    /// one atomic load, no database call.
+    CounterFile(Arc<SharedCounter>),
+}
+
+impl RevocationNumber {
+    fn for_database(settings: &Settings, db: &Db) -> anyhow::Result<Self> {
+        Ok(match &settings.database_url {
+            DatabaseUrl::Sqlite { path } => {
+                let counter = shared_counter::for_database(path).map_err(|err| {
+                    anyhow::anyhow!(
+                        "cannot map the counter file beside {}: {err}",
+                        path.display()
+                    )
+                })?;
+                Self::CounterFile(counter)
+            }
+            DatabaseUrl::Postgres { .. } => {
+                let db = db.clone();
+                Self::Database(SharedRead::new(move || {
+                    let db = db.clone();
+                    async move {
+                        db.read(|c| Ok(access_revocations::current(c)?))
+                            .await
+                            .map_err(|err| err.to_string())
+                    }
+                }))
+            }
+        })
+    }
+
+    /// The number as of now: it includes every ending acknowledged before this call, on any
+    /// instance.
+    pub async fn get(&self) -> Result<i64, String> {
+        match self {
+            Self::Database(read) => read.get().await,
+            // Raised once per ending: it stays far below i64::MAX.
+            Self::CounterFile(counter) => Ok(counter.get() as i64),
         }
-    })
+    }
 }
 
 /// The services' shared handles, cheap to clone.
@@ -88,7 +124,7 @@ impl ServiceContext {
             live_sessions: Arc::new(LiveSessions {
                 found: FreshCache::new(db.generation().clone(), SESSIONS_KEPT),
                 recorded: quick_cache::sync::Cache::new(SESSIONS_KEPT),
-                revocations: revocation_reads(db.clone()),
+                revocations: RevocationNumber::for_database(&settings, &db)?,
             }),
             jobs: JobQueue::default(),
             settings,
