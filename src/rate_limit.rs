@@ -121,6 +121,15 @@ fn window(limit: Limit, now: i64) -> (i64, u64) {
     (start, retry_after)
 }
 
+/// Refuses the event that brought a window's count to `hits` if that is over the limit.
+fn refuse_over(limit: Limit, hits: i32, retry_after_secs: u64) -> Result<(), AppError> {
+    if hits > limit.max {
+        tracing::warn!(limit = limit.name, "rate limit reached");
+        return Err(AppError::RateLimited { retry_after_secs });
+    }
+    Ok(())
+}
+
 impl RateLimiter {
     pub fn new(db: Db) -> Self {
         Self { db }
@@ -140,13 +149,7 @@ impl RateLimiter {
                 Ok(rate_limits::increment(c, limit.name, &key_hash, start)?)
             })
             .await?;
-        if hits > limit.max {
-            tracing::warn!(limit = limit.name, "rate limit reached");
-            return Err(AppError::RateLimited {
-                retry_after_secs: retry_after,
-            });
-        }
-        Ok(())
+        refuse_over(limit, hits, retry_after)
     }
 
     /// Counts one event before the work it allows, and refuses it over the limit: counting
@@ -165,13 +168,10 @@ impl RateLimiter {
             key_hash,
             window_start: start,
         };
-        if hits > limit.max {
-            tracing::warn!(limit = limit.name, "rate limit reached");
+        if let Err(refused) = refuse_over(limit, hits, retry_after) {
             // A refused request did no work, so it uses up nothing.
             self.give_back(reservation).await?;
-            return Err(AppError::RateLimited {
-                retry_after_secs: retry_after,
-            });
+            return Err(refused);
         }
         Ok(reservation)
     }
@@ -207,13 +207,7 @@ impl RateLimiter {
 pub fn count_in(conn: &mut AnyConnection, limit: Limit, key: &str) -> Result<(), AppError> {
     let (start, retry_after) = window(limit, chrono::Utc::now().timestamp());
     let hits = rate_limits::increment(conn, limit.name, &hash_key(limit.name, key), start)?;
-    if hits > limit.max {
-        tracing::warn!(limit = limit.name, "rate limit reached");
-        return Err(AppError::RateLimited {
-            retry_after_secs: retry_after,
-        });
-    }
-    Ok(())
+    refuse_over(limit, hits, retry_after)
 }
 
 /// Deletes windows older than a day (run by the housekeeping task).

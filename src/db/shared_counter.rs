@@ -18,8 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use memmap2::MmapMut;
 
-/// Bytes of the file: one 64-bit number (and room for SQLite's page-aligned neighbours not
-/// to matter).
+/// Bytes of the file: one 64-bit number, at the start of a page-aligned mapping.
 const FILE_LEN: u64 = 8;
 
 /// One mapping of the counter file.

@@ -269,6 +269,31 @@ async fn ending_all_sessions_on_one_instance_is_refused_at_once_on_another() {
 }
 
 #[tokio::test]
+async fn a_password_change_on_one_instance_is_refused_at_once_on_another() {
+    ended_on_one_instance_is_refused_on_the_other(
+        "password change",
+        true,
+        async |app, _, email| {
+            // Changed from another browser of the same person, which keeps a fresh session.
+            let other = app.browser();
+            assert_eq!(other.login(email, PASSWORD).await.status(), 303);
+            let res = other
+                .submit(
+                    "/account",
+                    "/account/password",
+                    &[
+                        ("current_password", PASSWORD),
+                        ("new_password", "a new passphrase for freshness"),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status(), 303);
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn a_suspension_on_one_instance_is_refused_at_once_on_another() {
     ended_on_one_instance_is_refused_on_the_other("suspension", false, async |app, _, email| {
         let id = app.count(&format!("SELECT id FROM users WHERE email = '{email}'"));

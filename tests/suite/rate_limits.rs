@@ -157,6 +157,26 @@ async fn an_attackers_burst_is_throttled_while_the_owner_on_a_known_browser_gets
     );
 }
 
+/// The new password `reset_password` sets.
+const RESET_PASSWORD: &str = "my fresh passphrase 99";
+
+/// Asks for a reset link for `email` and sets `RESET_PASSWORD` with it, in `browser`.
+async fn reset_password(app: &crate::support::TestApp, browser: &Browser, email: &str) {
+    browser
+        .submit("/password/forgot", "/password/forgot", &[("email", email)])
+        .await;
+    let link = app.last_email(email).await.link_containing("token=");
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let res = browser
+        .submit(
+            &link,
+            "/password/reset",
+            &[("token", &token), ("password", RESET_PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), 303, "the reset is taken");
+}
+
 #[tokio::test]
 async fn a_password_reset_forgets_known_browsers() {
     clear_of_limit_window_edge().await;
@@ -170,26 +190,7 @@ async fn a_password_reset_forgets_known_browsers() {
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM known_devices"), 1);
     browser.logout().await;
-    browser
-        .submit(
-            "/password/forgot",
-            "/password/forgot",
-            &[("email", "forget@example.jp")],
-        )
-        .await;
-    let link = app
-        .last_email("forget@example.jp")
-        .await
-        .link_containing("token=");
-    let token = link.split("token=").nth(1).unwrap().to_owned();
-    let res = browser
-        .submit(
-            &link,
-            "/password/reset",
-            &[("token", &token), ("password", "my fresh passphrase 99")],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
+    reset_password(&app, &browser, "forget@example.jp").await;
     assert_eq!(app.count("SELECT COUNT(*) FROM known_devices"), 0);
 }
 
@@ -207,29 +208,10 @@ async fn a_password_reset_lifts_a_login_lock() {
         browser.login("locked@example.jp", PASSWORD).await.status(),
         429
     );
-    browser
-        .submit(
-            "/password/forgot",
-            "/password/forgot",
-            &[("email", "locked@example.jp")],
-        )
-        .await;
-    let link = app
-        .last_email("locked@example.jp")
-        .await
-        .link_containing("token=");
-    let token = link.split("token=").nth(1).unwrap().to_owned();
-    let res = browser
-        .submit(
-            &link,
-            "/password/reset",
-            &[("token", &token), ("password", "my fresh passphrase 99")],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
+    reset_password(&app, &browser, "locked@example.jp").await;
     assert_eq!(
         browser
-            .login("locked@example.jp", "my fresh passphrase 99")
+            .login("locked@example.jp", RESET_PASSWORD)
             .await
             .status(),
         303

@@ -155,6 +155,17 @@ pub fn claim_by_id(
     find(conn, id)
 }
 
+/// The job's row while this instance still holds it: running, under the lease it was given
+/// (an instance that took the job over set a lease of its own).
+#[diesel::dsl::auto_type]
+fn held_by_this_instance(id: i64, held_until: NaiveDateTime) -> _ {
+    let running: &'static str = "running";
+    jobs::table
+        .find(id)
+        .filter(jobs::status.eq(running))
+        .filter(jobs::locked_until.eq(held_until))
+}
+
 /// Puts a job this instance holds back in the queue at once (an orderly stop), without
 /// counting the interrupted run as an attempt; `false` when the lease had already passed.
 pub fn release(
@@ -163,19 +174,14 @@ pub fn release(
     held_until: NaiveDateTime,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let updated = diesel::update(
-        jobs::table
-            .find(id)
-            .filter(jobs::status.eq("running"))
-            .filter(jobs::locked_until.eq(held_until)),
-    )
-    .set((
-        jobs::status.eq("queued"),
-        jobs::locked_until.eq(None::<NaiveDateTime>),
-        jobs::run_after.eq(at),
-        jobs::attempts.eq(jobs::attempts - 1),
-    ))
-    .execute(conn)?;
+    let updated = diesel::update(held_by_this_instance(id, held_until))
+        .set((
+            jobs::status.eq("queued"),
+            jobs::locked_until.eq(None::<NaiveDateTime>),
+            jobs::run_after.eq(at),
+            jobs::attempts.eq(jobs::attempts - 1),
+        ))
+        .execute(conn)?;
     Ok(updated == 1)
 }
 
@@ -189,18 +195,13 @@ pub fn report_progress(
     done: i64,
     total: i64,
 ) -> QueryResult<bool> {
-    let updated = diesel::update(
-        jobs::table
-            .find(id)
-            .filter(jobs::status.eq("running"))
-            .filter(jobs::locked_until.eq(held_until)),
-    )
-    .set((
-        jobs::locked_until.eq(lease_until),
-        jobs::progress_done.eq(done),
-        jobs::progress_total.eq(total),
-    ))
-    .execute(conn)?;
+    let updated = diesel::update(held_by_this_instance(id, held_until))
+        .set((
+            jobs::locked_until.eq(lease_until),
+            jobs::progress_done.eq(done),
+            jobs::progress_total.eq(total),
+        ))
+        .execute(conn)?;
     Ok(updated == 1)
 }
 
@@ -215,20 +216,15 @@ pub fn finish(
     error: Option<&str>,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let updated = diesel::update(
-        jobs::table
-            .find(id)
-            .filter(jobs::status.eq("running"))
-            .filter(jobs::locked_until.eq(held_until)),
-    )
-    .set((
-        jobs::status.eq(status),
-        jobs::result.eq(result),
-        jobs::error.eq(error),
-        jobs::finished_at.eq(at),
-        jobs::locked_until.eq(None::<NaiveDateTime>),
-    ))
-    .execute(conn)?;
+    let updated = diesel::update(held_by_this_instance(id, held_until))
+        .set((
+            jobs::status.eq(status),
+            jobs::result.eq(result),
+            jobs::error.eq(error),
+            jobs::finished_at.eq(at),
+            jobs::locked_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
     Ok(updated == 1)
 }
 
