@@ -1,6 +1,8 @@
 //! Full-text search over ideas and comments, good for Japanese and English: SQLite FTS5 with
-//! the trigram tokenizer, PostgreSQL `ILIKE` accelerated by pg_trgm GIN indexes. One interface
-//! for both; the SQL that differs sits in an explicit `match` on the backend.
+//! the trigram tokenizer, PostgreSQL `ILIKE` accelerated by pg_trgm GIN indexes (for ideas,
+//! on `idea_texts`, a copy of each title and body kept by triggers, so that updating an idea's
+//! counters never rewrites its trigrams). One interface for both; the SQL that differs sits in
+//! an explicit `match` on the backend.
 //!
 //! User text is always data, never syntax: every term is bound as a parameter, quoted as an
 //! FTS5 phrase (quotes doubled) or escaped as a LIKE pattern (`%`, `_`, `\`), so quotes,
@@ -291,10 +293,10 @@ fn postgres_sql(target: Target, shape: Shape) -> String {
         Target::Ideas => {
             // A term cannot span the line break between title and body: terms have no spaces.
             let from_where = format!(
-                "ideas i JOIN consultations c ON c.id = i.consultation_id \
-                 WHERE (i.title ILIKE $2 OR i.body ILIKE $2) AND (i.title || chr(10) || i.body) ILIKE ALL($1) AND {scope}"
+                "idea_texts t JOIN ideas i ON i.id = t.idea_id JOIN consultations c ON c.id = i.consultation_id \
+                 WHERE (t.title ILIKE $2 OR t.body ILIKE $2) AND (t.title || chr(10) || t.body) ILIKE ALL($1) AND {scope}"
             );
-            let relevance = "CASE WHEN i.title ILIKE ALL($1) THEN 0.0::float8 ELSE 1.0::float8 END";
+            let relevance = "CASE WHEN t.title ILIKE ALL($1) THEN 0.0::float8 ELSE 1.0::float8 END";
             finish(
                 shape,
                 IDEA_COLUMNS,
@@ -487,10 +489,11 @@ pub fn similar_candidates(
         AnyConnection::Postgresql(c) => {
             let patterns: Vec<String> = grams.iter().map(|g| like_pattern(g)).collect();
             diesel::sql_query(
-                "SELECT id FROM ideas WHERE consultation_id = $1 AND status = 'published' AND visibility = 'visible' \
-                 AND (title ILIKE ANY($2) OR body ILIKE ANY($2)) \
+                "SELECT i.id AS id FROM idea_texts t JOIN ideas i ON i.id = t.idea_id \
+                 WHERE i.consultation_id = $1 AND i.status = 'published' AND i.visibility = 'visible' \
+                 AND (t.title ILIKE ANY($2) OR t.body ILIKE ANY($2)) \
                  ORDER BY (SELECT COUNT(*) FROM unnest($2) AS p(pattern) \
-                           WHERE ideas.title ILIKE p.pattern OR ideas.body ILIKE p.pattern) DESC, id DESC \
+                           WHERE t.title ILIKE p.pattern OR t.body ILIKE p.pattern) DESC, i.id DESC \
                  LIMIT $3",
             )
             .bind::<BigInt, _>(consultation)

@@ -409,15 +409,17 @@ pub async fn post(
             let visibility = screening::visibility_for(c, consultation.premoderation, &text)?;
             let at = now();
             let body_html = markdown::render_user(body.as_str());
-            // The receipt needs the id: insert with a placeholder, then set it.
-            let placeholder = format!("pending-{}", uuid::Uuid::new_v4().simple());
-            let id = ideas::insert(
+            // The receipt is made from the id, so the id is reserved first.
+            let id = ideas::reserve_id(c)?;
+            let receipt = content::receipt_number(id, at);
+            ideas::insert_many(
                 c,
-                &NewIdea {
+                &[NewIdea {
+                    id,
                     consultation_id: consultation.id,
                     author_id: user.id.0,
                     section_key: section.as_deref(),
-                    receipt: &placeholder,
+                    receipt: &receipt,
                     title: title.as_str(),
                     body: body.as_str(),
                     body_html: &body_html,
@@ -429,10 +431,8 @@ pub async fn post(
                     text_key: Some(campaigns::text_key(body.as_str()) as i64),
                     import_id: None,
                     import_line: None,
-                },
+                }],
             )?;
-            let receipt = content::receipt_number(id, at);
-            ideas::set_receipt(c, id, &receipt)?;
             let mail = st.mail.compose(
                 user.language.unwrap_or(lang),
                 MailKind::IdeaReceipt,

@@ -15,6 +15,7 @@ use crate::domain::consultation::Phase;
 use crate::domain::content;
 use crate::domain::identity::Identity;
 use crate::domain::markdown;
+use crate::domain::moderation::Visibility;
 use crate::domain::policy;
 use crate::domain::submission::{Channel, RawSubmission, Submission, SubmissionContext};
 use crate::error::AppError;
@@ -58,58 +59,88 @@ pub struct ImportOrigin {
     pub line: i64,
 }
 
-/// Stores one parsed submission in the caller's transaction; returns its id and receipt.
-pub fn insert(
-    conn: &mut AnyConnection,
-    consultation: &ConsultationRow,
-    intake: i64,
-    screen: &Screen,
-    submission: &Submission,
-    recorded_by: i64,
+/// A parsed submission with everything that needs no database worked out: its HTML, its
+/// screening and its text key. An import prepares a batch while the previous one is being
+/// written, so the writer spends its turn on writing alone.
+pub struct Prepared {
+    submission: Submission,
+    body_html: String,
+    visibility: Visibility,
+    text_key: i64,
     origin: Option<ImportOrigin>,
-) -> Result<(i64, String), AppError> {
-    let at = now();
+}
+
+/// Prepares a parsed submission for `insert_prepared`.
+pub fn prepare(screen: &Screen, submission: Submission, origin: Option<ImportOrigin>) -> Prepared {
     let body = submission.body.as_str();
-    let text = format!("{}\n{}", submission.title, body);
-    let visibility = screen.visibility(&text);
-    let body_html = markdown::render_user(body);
-    // The receipt needs the id: insert with a placeholder, then set it.
-    let placeholder = format!("pending-{}", uuid::Uuid::new_v4().simple());
-    let id = idea_rows::insert(
-        conn,
-        &NewIdea {
-            consultation_id: consultation.id,
-            author_id: intake,
-            section_key: submission.section.as_deref(),
-            receipt: &placeholder,
-            title: &submission.title,
-            body,
-            body_html: &body_html,
-            created_at: at,
-            updated_at: at,
-            visibility: visibility.as_str(),
-            channel: submission.channel.as_str(),
-            received_at: Some(submission.received_at),
-            // The key's bits as stored (a signed column).
-            text_key: Some(campaigns::text_key(body) as i64),
-            import_id: origin.map(|o| o.import),
-            import_line: origin.map(|o| o.line),
-        },
-    )?;
-    let receipt = content::receipt_number(id, at);
-    idea_rows::set_receipt(conn, id, &receipt)?;
-    let who = &submission.submitter;
-    submitters::insert(
-        conn,
-        &SubmitterRow {
-            idea_id: id,
-            name: who.name.clone(),
-            email: who.email.clone(),
-            organisation: who.organisation.clone(),
-            recorded_by: Some(recorded_by),
-        },
-    )?;
-    Ok((id, receipt))
+    let visibility = screen.visibility(&format!("{}\n{}", submission.title, body));
+    Prepared {
+        body_html: markdown::render_user(body),
+        // The key's bits as stored (a signed column).
+        text_key: campaigns::text_key(body) as i64,
+        visibility,
+        origin,
+        submission,
+    }
+}
+
+/// Stores prepared submissions in the caller's transaction, in order; returns each one's id
+/// and receipt. Ids are reserved first, so every row is written once, receipt included.
+pub fn insert_prepared(
+    conn: &mut AnyConnection,
+    consultation: i64,
+    intake: i64,
+    recorded_by: i64,
+    rows: &[Prepared],
+) -> Result<Vec<(i64, String)>, AppError> {
+    let at = now();
+    let ids = idea_rows::reserve_ids(conn, rows.len())?;
+    let receipts: Vec<String> = ids
+        .iter()
+        .map(|id| content::receipt_number(*id, at))
+        .collect();
+    let ideas: Vec<NewIdea<'_>> = rows
+        .iter()
+        .zip(ids.iter().zip(&receipts))
+        .map(|(row, (id, receipt))| {
+            let submission = &row.submission;
+            NewIdea {
+                id: *id,
+                consultation_id: consultation,
+                author_id: intake,
+                section_key: submission.section.as_deref(),
+                receipt,
+                title: &submission.title,
+                body: submission.body.as_str(),
+                body_html: &row.body_html,
+                created_at: at,
+                updated_at: at,
+                visibility: row.visibility.as_str(),
+                channel: submission.channel.as_str(),
+                received_at: Some(submission.received_at),
+                text_key: Some(row.text_key),
+                import_id: row.origin.map(|o| o.import),
+                import_line: row.origin.map(|o| o.line),
+            }
+        })
+        .collect();
+    idea_rows::insert_many(conn, &ideas)?;
+    let senders: Vec<SubmitterRow> = rows
+        .iter()
+        .zip(&ids)
+        .map(|(row, id)| {
+            let who = &row.submission.submitter;
+            SubmitterRow {
+                idea_id: *id,
+                name: who.name.clone(),
+                email: who.email.clone(),
+                organisation: who.organisation.clone(),
+                recorded_by: Some(recorded_by),
+            }
+        })
+        .collect();
+    submitters::insert_many(conn, &senders)?;
+    Ok(ids.into_iter().zip(receipts).collect())
 }
 
 /// Queues the consultation's regrouping (one at a time per consultation).
@@ -148,15 +179,11 @@ pub async fn record(
             )?;
             let intake = submitters::intake_account(c, now())?;
             let screen = Screen::load(c, consultation.premoderation)?;
-            let (id, receipt) = insert(
-                c,
-                &consultation,
-                intake,
-                &screen,
-                &submission,
-                recorded_by,
-                None,
-            )?;
+            let prepared = prepare(&screen, submission, None);
+            let stored = insert_prepared(c, consultation.id, intake, recorded_by, &[prepared])?;
+            let (id, receipt) = stored.into_iter().next().ok_or_else(|| {
+                AppError::internal(anyhow::anyhow!("a recorded submission was not stored"))
+            })?;
             regroup_soon(c, consultation.id)?;
             Ok(Recorded { id, receipt })
         })

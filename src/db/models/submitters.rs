@@ -8,7 +8,7 @@ use crate::db::AnyConnection;
 use crate::db::schema::{idea_submitters, users};
 
 #[derive(Insertable, Queryable, Selectable, Clone, Debug, Default, PartialEq, Eq)]
-#[diesel(table_name = idea_submitters)]
+#[diesel(table_name = idea_submitters, treat_none_as_default_value = false)]
 pub struct SubmitterRow {
     pub idea_id: i64,
     pub name: Option<String>,
@@ -17,10 +17,15 @@ pub struct SubmitterRow {
     pub recorded_by: Option<i64>,
 }
 
-pub fn insert(conn: &mut AnyConnection, row: &SubmitterRow) -> QueryResult<usize> {
-    diesel::insert_into(idea_submitters::table)
-        .values(row)
-        .execute(conn)
+/// Rows per `INSERT`, far below either database's bound-parameter limit.
+const ROWS_PER_INSERT: usize = 1_000;
+
+/// Stores who sent each of many submissions, many rows per statement.
+pub fn insert_many(conn: &mut AnyConnection, rows: &[SubmitterRow]) -> QueryResult<()> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        crate::per_backend!(conn, c => diesel::insert_into(idea_submitters::table).values(chunk).execute(c))?;
+    }
+    Ok(())
 }
 
 pub fn find(conn: &mut AnyConnection, idea: i64) -> QueryResult<Option<SubmitterRow>> {

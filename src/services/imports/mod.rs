@@ -13,8 +13,6 @@
 mod formats;
 mod stored;
 
-use std::sync::Arc;
-
 use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -37,7 +35,7 @@ use crate::services::consultations::load_visible;
 use crate::services::context::ServiceContext;
 use crate::services::jobs::{self, JobError, JobKind, Progress};
 use crate::services::screening::Screen;
-use crate::services::submissions::{self, ImportOrigin};
+use crate::services::submissions::{self, ImportOrigin, Prepared};
 
 /// Records stored per transaction: small enough that votes and posts queued behind an
 /// import wait milliseconds, large enough that commits do not dominate.
@@ -392,57 +390,48 @@ pub fn run(ctx: &ServiceContext, job: &JobRow, progress: &mut Progress) -> Resul
         .db
         .read_sync(|c| Ok(imports::last_imported_line(c, import_id)?))?
         .unwrap_or(0);
-    let consultation = Arc::new(consultation);
-    let screen = Arc::new(screen);
-    let mut batch: Vec<(i64, Submission)> = Vec::with_capacity(BATCH);
-    let mut done = 0_i64;
-    let store = |batch: &mut Vec<(i64, Submission)>, done: &mut i64, progress: &mut Progress| {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let rows = std::mem::take(batch);
-        let count = rows.len() as i64;
-        let (consultation, screen) = (consultation.clone(), screen.clone());
-        write_through_queue(ctx, move |c| {
-            for (line, submission) in &rows {
-                submissions::insert(
-                    c,
-                    &consultation,
-                    intake,
-                    &screen,
-                    submission,
-                    recorded_by,
-                    Some(ImportOrigin {
-                        import: import_id,
-                        line: *line,
-                    }),
-                )?;
-            }
-            Ok(())
-        })?;
-        *done += count;
-        progress.report(*done, total, false)
+    let mut writer = BatchWriter {
+        ctx,
+        consultation: consultation.id,
+        intake,
+        recorded_by,
+        in_flight: None,
+        written: 0,
     };
-    formats::read_records(format, reader(), encoding, |record| {
+    let mut batch: Vec<Prepared> = Vec::with_capacity(BATCH);
+    let mut skipped = 0_i64;
+    let reading = formats::read_records(format, reader(), encoding, |record| {
         let Ok((line, raw)) = record else {
             return Ok(());
         };
         if line <= resume_after {
-            done += 1;
+            skipped += 1;
             return Ok(());
         }
         // Checked in the first pass; received times default to the time of that pass.
         let Ok(submission) = Submission::parse(&raw.borrowed(), &context(started)) else {
             return Ok(());
         };
-        batch.push((line, submission));
+        let origin = ImportOrigin {
+            import: import_id,
+            line,
+        };
+        batch.push(submissions::prepare(&screen, submission, Some(origin)));
         if batch.len() >= BATCH {
-            store(&mut batch, &mut done, progress)?;
+            let written = writer.send(std::mem::take(&mut batch))?;
+            progress.report(skipped + written, total, false)?;
         }
         Ok::<(), JobError>(())
-    })?;
-    store(&mut batch, &mut done, progress)?;
-    progress.report(done, total, true)?;
+    });
+    // Whatever happened, the batch being written is waited for before the job answers.
+    let written = match reading {
+        Ok(()) => writer.send(batch).and_then(|_| writer.wait()),
+        Err(err) => {
+            let _ = writer.wait();
+            Err(err)
+        }
+    }?;
+    progress.report(skipped + written, total, true)?;
     let consultation_id = consultation.id;
     ctx.db
         .write_sync(|c| submissions::regroup_soon(c, consultation_id).map(|_| ()))?;
@@ -451,14 +440,52 @@ pub fn run(ctx: &ServiceContext, job: &JobRow, progress: &mut Progress) -> Resul
     Ok(json!({ "imported": total, "import_id": import_id }))
 }
 
-/// A write from the job's thread through the same queue as the site's own writes, so that
-/// on SQLite an import takes turns with votes and posts instead of holding the writer.
-fn write_through_queue<F>(ctx: &ServiceContext, f: F) -> Result<(), AppError>
-where
-    F: FnOnce(&mut crate::db::AnyConnection) -> Result<(), AppError> + Send + 'static,
-{
-    let db = ctx.db.clone();
-    tokio::runtime::Handle::current().block_on(db.write(f))
+/// Stores an import's batches one after another through the same write queue as the site's
+/// own writes (so that on SQLite an import takes turns with votes and posts instead of
+/// holding the writer), while the job's thread prepares the next batch.
+struct BatchWriter<'a> {
+    ctx: &'a ServiceContext,
+    consultation: i64,
+    intake: i64,
+    recorded_by: i64,
+    /// The batch being written and its size.
+    in_flight: Option<(tokio::task::JoinHandle<Result<(), AppError>>, i64)>,
+    /// Rows stored so far by this run of the job.
+    written: i64,
+}
+
+impl BatchWriter<'_> {
+    /// Waits for the batch before, then hands `rows` to the writer; returns the rows stored.
+    fn send(&mut self, rows: Vec<Prepared>) -> Result<i64, JobError> {
+        let written = self.wait()?;
+        if rows.is_empty() {
+            return Ok(written);
+        }
+        let count = rows.len() as i64;
+        let db = self.ctx.db.clone();
+        let (consultation, intake, recorded_by) =
+            (self.consultation, self.intake, self.recorded_by);
+        let write = async move {
+            db.write(move |c| {
+                submissions::insert_prepared(c, consultation, intake, recorded_by, &rows)
+                    .map(|_| ())
+            })
+            .await
+        };
+        self.in_flight = Some((tokio::runtime::Handle::current().spawn(write), count));
+        Ok(written)
+    }
+
+    /// Waits for the batch being written; returns the rows stored.
+    fn wait(&mut self) -> Result<i64, JobError> {
+        if let Some((write, count)) = self.in_flight.take() {
+            tokio::runtime::Handle::current()
+                .block_on(write)
+                .map_err(|e| JobError::App(AppError::internal(e)))??;
+            self.written += count;
+        }
+        Ok(self.written)
+    }
 }
 
 /// The receipts of an import's lines, in order (for the job's result).
