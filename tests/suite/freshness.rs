@@ -190,6 +190,14 @@ fn copy_of_browser_on(app: &crate::support::TestApp, browser: &Browser) -> Brows
     copy
 }
 
+/// Another browser of the same person, signed in on `app`: an ending made from it leaves it
+/// its own (fresh) session.
+async fn another_browser_of(app: &crate::support::TestApp, email: &str) -> Browser {
+    let other = app.browser();
+    assert_eq!(other.login(email, PASSWORD).await.status(), 303);
+    other
+}
+
 /// Ends access on instance A in one of the ways that end it, then at once reads and votes
 /// with the old cookie on instance B, which had the session kept: the vote is refused, and
 /// when the session itself ended, so is the read.
@@ -256,10 +264,8 @@ async fn ending_all_sessions_on_one_instance_is_refused_at_once_on_another() {
         "end all sessions",
         true,
         async |app, _, email| {
-            // From another browser of the same person, which keeps its own session.
-            let other = app.browser();
-            assert_eq!(other.login(email, PASSWORD).await.status(), 303);
-            let res = other
+            let res = another_browser_of(app, email)
+                .await
                 .submit("/account", "/account/sessions/end-all", &[])
                 .await;
             assert_eq!(res.status(), 303);
@@ -274,10 +280,8 @@ async fn a_password_change_on_one_instance_is_refused_at_once_on_another() {
         "password change",
         true,
         async |app, _, email| {
-            // Changed from another browser of the same person, which keeps a fresh session.
-            let other = app.browser();
-            assert_eq!(other.login(email, PASSWORD).await.status(), 303);
-            let res = other
+            let res = another_browser_of(app, email)
+                .await
                 .submit(
                     "/account",
                     "/account/password",

@@ -45,16 +45,7 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session() {
     let app = spawn_app().await;
     let elsewhere = app.signed_in("reset@example.jp", Role::Citizen).await;
     let browser = app.browser();
-    browser
-        .submit(
-            "/password/forgot",
-            "/password/forgot",
-            &[("email", "reset@example.jp")],
-        )
-        .await;
-    let mail = app.last_email("reset@example.jp").await;
-    let link = mail.link_containing("/password/reset?token=");
-    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let (link, token) = app.password_reset_link(&browser, "reset@example.jp").await;
 
     let (status, form) = browser.page(&link).await;
     assert_eq!(status, 200);
@@ -120,18 +111,7 @@ async fn an_expired_reset_link_is_refused() {
     app.create_user("slow@example.jp", "S", Role::Citizen, true)
         .await;
     let browser = app.browser();
-    browser
-        .submit(
-            "/password/forgot",
-            "/password/forgot",
-            &[("email", "slow@example.jp")],
-        )
-        .await;
-    let link = app
-        .last_email("slow@example.jp")
-        .await
-        .link_containing("/password/reset?token=");
-    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let (link, token) = app.password_reset_link(&browser, "slow@example.jp").await;
     // Links live one hour.
     app.execute_sql(&format!(
         "UPDATE email_tokens SET expires_at = '{}'",

@@ -162,11 +162,7 @@ const RESET_PASSWORD: &str = "my fresh passphrase 99";
 
 /// Asks for a reset link for `email` and sets `RESET_PASSWORD` with it, in `browser`.
 async fn reset_password(app: &crate::support::TestApp, browser: &Browser, email: &str) {
-    browser
-        .submit("/password/forgot", "/password/forgot", &[("email", email)])
-        .await;
-    let link = app.last_email(email).await.link_containing("token=");
-    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let (link, token) = app.password_reset_link(browser, email).await;
     let res = browser
         .submit(
             &link,

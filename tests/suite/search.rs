@@ -280,6 +280,46 @@ async fn english_ignores_case_and_needs_every_word() {
     assert_eq!(found["terms"], json!(["online"]));
 }
 
+/// The search index follows an author's edit: found by the new words, no longer by the old
+/// (on PostgreSQL the index lives in `idea_texts`, which a trigger keeps in step).
+#[tokio::test]
+async fn an_edited_idea_is_found_by_its_new_words_only() {
+    let app = spawn_app().await;
+    let (_, token) = world(&app).await;
+    let edited = idea(
+        &app,
+        &token,
+        "plan",
+        "Paper forms everywhere",
+        "Keep the paper forms at the counter.",
+    )
+    .await;
+    assert_eq!(
+        ids(&search(&app, &[("q", "counter")]).await["ideas"]),
+        [edited]
+    );
+    let (status, _, body) = app
+        .api()
+        .patch(
+            &format!("/api/v1/ideas/{edited}"),
+            &json!({"title": "Online forms everywhere", "body": "Let every form be filled in online."}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        ids(&search(&app, &[("q", "counter")]).await["ideas"]),
+        Vec::<i64>::new(),
+        "the old words are gone from the index"
+    );
+    assert_eq!(
+        ids(&search(&app, &[("q", "filled online")]).await["ideas"]),
+        [edited]
+    );
+    let similar_to = similar(&app, "plan", "every form filled in online").await;
+    assert_eq!(similar_to[0]["id"], edited, "{similar_to:?}");
+}
+
 #[tokio::test]
 async fn search_spans_consultations_unless_one_is_chosen() {
     let app = spawn_app().await;

@@ -278,6 +278,19 @@ impl TestApp {
         mails.into_iter().last().expect("at least one")
     }
 
+    /// Asks for a password reset for `email` in `browser`; the emailed link and its token.
+    pub async fn password_reset_link(&self, browser: &Browser, email: &str) -> (String, String) {
+        browser
+            .submit("/password/forgot", "/password/forgot", &[("email", email)])
+            .await;
+        let link = self
+            .last_email(email)
+            .await
+            .link_containing("/password/reset?token=");
+        let token = link.split("token=").nth(1).unwrap().to_owned();
+        (link, token)
+    }
+
     /// Registers through the form and follows the verification link: a verified, signed-in browser.
     pub async fn register_and_verify(&self, email: &str, name: &str) -> Browser {
         let browser = self.browser();
@@ -537,6 +550,22 @@ impl Api {
             req = req.bearer_auth(t);
         }
         split(req.send().await.expect("POST")).await
+    }
+
+    pub async fn patch(
+        &self,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> (u16, HeaderMap, Value) {
+        let mut req = self
+            .client
+            .patch(format!("{}{}", self.base, path))
+            .json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        split(req.send().await.expect("PATCH")).await
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, HeaderMap, Value) {
